@@ -1,0 +1,58 @@
+"""Application factory: the table of contents of Kuulo."""
+from __future__ import annotations
+
+from flask import Flask
+
+from config import INSTANCE_DIR, config_from_env
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config or config_from_env())
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import db_setup, i18n
+    from app.auth.session import init_login
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    db_setup.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.pages import bp as pages_bp
+    from comments.views import bp as comments_bp
+    from consultations.views import bp as consultations_bp
+
+    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register as register_app_cli
+    from comments.demo import register as register_demo_cli
+    from consultations.cli import register as register_consultation_cli
+
+    register_app_cli(app)
+    register_consultation_cli(app)
+    register_demo_cli(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from app import errors, security
+
+    security.init_app(app)
+    errors.init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: login, logout, registration, password rules and throttling."""

@@ -1,0 +1,89 @@
+"""Login, logout (POST only) and registration."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import LoginForm, RegisterForm
+from app.auth.services import AuthError, authenticate, end_all_sessions, login_throttled, register_user
+from app.extensions import db, limiter
+from app.i18n import current_locale
+from app.security import is_safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _start_session(user) -> None:
+    # A fresh session on login: nothing from before carries over (session fixation).
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data
+        if login_throttled(email, _client_ip()):
+            flash(_("Too many failed login attempts. Please try again in a few minutes."), "error")
+            status = 429
+        else:
+            user = authenticate(email, form.password.data, _client_ip())
+            if user is not None:
+                _start_session(user)
+                db.session.commit()
+                flash(_("You are logged in."), "success")
+                target = form.next.data if is_safe_next(form.next.data) else url_for("consultations.index")
+                return redirect(target)
+            db.session.commit()
+            flash(_("The email address or password is incorrect."), "error")
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    form.password.data = ""
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("consultations.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("consultations.index"))
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = register_user(form.email.data, form.display_name.data, form.password.data, current_locale())
+        except AuthError as error:
+            db.session.rollback()
+            form.password.errors = [str(error)]
+            status = 400
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Your account has been created. An administrator can add you to your organization."), "success")
+            return redirect(url_for("consultations.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/register.html", form=form), status

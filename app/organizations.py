@@ -1,0 +1,33 @@
+"""Creating organizations (CLI, demo data and administration share this)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ORGANIZATION_KINDS, Organization, valid_business_id, valid_slug
+
+
+class OrganizationError(ValueError):
+    """Input that cannot become an organization."""
+
+
+def organization_by_slug(slug: str) -> Organization | None:
+    return db.session.scalar(select(Organization).where(Organization.slug == slug))
+
+
+def create_organization(name: str, slug: str, business_id: str | None = None, kind: str = "association") -> Organization:
+    if not (name or "").strip():
+        raise OrganizationError(_l("The name is required."))
+    if not valid_slug(slug):
+        raise OrganizationError(_l("The slug may contain only a-z, 0-9 and hyphens."))
+    if kind not in ORGANIZATION_KINDS:
+        raise OrganizationError(_l("Unknown kind of organization."))
+    if organization_by_slug(slug) is not None:
+        raise OrganizationError(_l("An organization with the slug %(slug)s already exists.", slug=slug))
+    if business_id and not valid_business_id(business_id):
+        raise OrganizationError(_l("Invalid business ID (Y-tunnus): %(value)s", value=business_id))
+    organization = Organization(name=name.strip(), slug=slug, business_id=business_id or None, kind=kind)
+    db.session.add(organization)
+    db.session.flush()
+    return organization

@@ -1,0 +1,1 @@
+"""Comments on consultations: posting, replies, edits with revisions."""

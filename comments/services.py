@@ -1,0 +1,121 @@
+"""Posting, replying and editing comments. Services flush; the request commits."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.markup import render_comment
+from app.models import Organization, User
+from app.timeutil import utcnow
+from comments.models import Comment, CommentRevision
+from consultations.models import Consultation, Document, DocumentVersion, Paragraph
+
+
+class CommentError(ValueError):
+    """A rule the input broke; `field` names the form field it belongs to."""
+
+    def __init__(self, message, field: str = "body"):
+        super().__init__(message)
+        self.field = field
+
+
+def latest_paragraph(consultation: Consultation, anchor: str) -> Paragraph | None:
+    """The paragraph with this anchor in the latest version of its document."""
+    latest_versions = (
+        select(func.max(DocumentVersion.id))
+        .join(Document)
+        .where(Document.consultation_id == consultation.id)
+        .group_by(DocumentVersion.document_id)
+    )
+    return db.session.scalar(
+        select(Paragraph).where(Paragraph.anchor == anchor, Paragraph.version_id.in_(latest_versions))
+    )
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommentError(_l("Write a comment before sending."))
+    limit = current_app.config["COMMENT_MAX_LENGTH"]
+    if len(body) > limit:
+        raise CommentError(_l("The comment can be at most %(n)d characters long.", n=limit))
+    return body
+
+
+def _check_open(consultation: Consultation) -> None:
+    status = consultation.status
+    if status == "upcoming":
+        raise CommentError(_l("Commenting has not started yet."), field="form")
+    if status != "open":
+        raise CommentError(_l("Commenting has ended."), field="form")
+
+
+def commenting_organization(user: User, consultation: Consultation, org_slug: str) -> Organization | None:
+    """The organization to comment for, checked against the user's memberships."""
+    if org_slug:
+        organization = next((o for o in user.organizations if o.slug == org_slug), None)
+        if organization is None:
+            raise CommentError(_l("You can comment only on behalf of your own organizations."), "organization")
+        return organization
+    if consultation.commenters == "registered":
+        return None
+    raise CommentError(_l("Choose the organization on whose behalf you comment."), "organization")
+
+
+def post_comment(
+    consultation: Consultation,
+    author: User,
+    body: str,
+    paragraph_anchor: str = "",
+    org_slug: str = "",
+    parent: Comment | None = None,
+) -> Comment:
+    _check_open(consultation)
+    organization = commenting_organization(author, consultation, org_slug)
+    body = _check_body(body)
+    paragraph = None
+    if parent is not None:
+        if parent.consultation_id != consultation.id or not parent.is_visible:
+            raise CommentError(_l("You cannot reply to this comment."), "form")
+        parent = parent.parent or parent  # one level of replies: answer the thread's root
+        paragraph_anchor = parent.paragraph_anchor or ""
+    if paragraph_anchor:
+        paragraph = latest_paragraph(consultation, paragraph_anchor)
+        if paragraph is None:
+            raise CommentError(_l("The chosen paragraph does not exist."), "paragraph")
+    comment = Comment(
+        consultation=consultation,
+        author=author,
+        organization=organization,
+        parent=parent,
+        paragraph_anchor=paragraph.anchor if paragraph else None,
+        version_id=paragraph.version_id if paragraph else None,
+        body_source=body,
+        body_html=render_comment(body),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def edit_comment(comment: Comment, editor: User, body: str) -> Comment:
+    if not comment.can_edit(editor):
+        raise CommentError(_l("This comment can no longer be edited."), "form")
+    body = _check_body(body)
+    if body == comment.body_source:
+        return comment
+    db.session.add(
+        CommentRevision(
+            comment=comment,
+            body_source=comment.body_source,
+            body_html=comment.body_html,
+            created_at=comment.edited_at or comment.created_at,
+        )
+    )
+    comment.body_source = body
+    comment.body_html = render_comment(body)
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment

@@ -1,0 +1,186 @@
+"""Public discussion pages: a consultation with its draft and comments, comment
+lists, permalinks, and posting, replying and editing."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.extensions import db, limiter, login_manager
+from comments.forms import CommentForm, EditCommentForm
+from comments.models import Comment
+from comments.queries import Discussion, load_comment, load_consultation, load_discussion
+from comments.services import CommentError, edit_comment, post_comment
+
+bp = Blueprint("comments", __name__)
+
+
+def _consultation_or_404(slug: str):
+    consultation = load_consultation(slug)
+    if consultation is None or not consultation.is_visible_to(current_user):
+        abort(404)
+    return consultation
+
+
+def _comment_form(discussion: Discussion, anchor: str | None = None) -> CommentForm:
+    form = CommentForm()
+    form.paragraph.choices = [("", _l("The whole draft"))] + discussion.paragraph_choices()
+    if current_user.is_authenticated:
+        choices = [(o.slug, o.name) for o in current_user.organizations]
+        if discussion.consultation.commenters == "registered":
+            choices.insert(0, ("", _l("Myself (as an individual)")))
+        form.organization.choices = choices
+    if request.method == "GET" and anchor:
+        form.paragraph.data = anchor
+    return form
+
+
+def _render_discussion(template: str, discussion: Discussion, form: CommentForm, status: int = 200, **extra):
+    return (
+        render_template(template, discussion=discussion, consultation=discussion.consultation, form=form, **extra),
+        status,
+    )
+
+
+@bp.get("/consultations/<slug>/")
+def consultation(slug: str):
+    consultation = _consultation_or_404(slug)
+    discussion = load_discussion(consultation)
+    return render_template(
+        "comments/consultation.html",
+        discussion=discussion,
+        consultation=consultation,
+        form=_comment_form(discussion),
+        opened=request.args.get("open", ""),
+    )
+
+
+@bp.route("/consultations/<slug>/comments/", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def comment_list(slug: str):
+    consultation = _consultation_or_404(slug)
+    anchor = request.args.get("paragraph") or None
+    org_slug = request.args.get("organization") or None
+    discussion = load_discussion(consultation, anchor=anchor, org_slug=org_slug)
+    if anchor is not None and anchor not in discussion.paragraphs:
+        abort(404)
+    form = _comment_form(discussion, anchor)
+    status = 200
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        result = _handle_post(discussion, form)
+        if not isinstance(result, int):
+            return result
+        status = result
+    return _render_discussion(
+        "comments/list.html",
+        discussion,
+        form,
+        status,
+        paragraph=discussion.paragraphs.get(anchor) if anchor else None,
+        organization_filter=org_slug,
+    )
+
+
+def _handle_post(discussion: Discussion, form: CommentForm):
+    """A redirect on success; otherwise the status to re-render the form with."""
+    if not form.validate_on_submit():
+        return 400
+    parent = None
+    if form.parent.data:
+        parent = db.session.get(Comment, _int_or_400(form.parent.data))
+        if parent is None:
+            abort(400)
+    try:
+        comment = post_comment(
+            discussion.consultation,
+            current_user,
+            form.body.data or "",
+            paragraph_anchor=form.paragraph.data or "",
+            org_slug=form.organization.data or "",
+            parent=parent,
+        )
+    except CommentError as error:
+        db.session.rollback()
+        _attach_error(form, error)
+        return 422 if error.field != "form" else 403
+    db.session.commit()
+    flash(_("Your comment has been published."), "success")
+    return redirect(_comment_url(comment))
+
+
+def _attach_error(form, error: CommentError) -> None:
+    field = getattr(form, error.field, None)
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _int_or_400(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _comment_url(comment: Comment) -> str:
+    params = {"slug": comment.consultation.slug, "_anchor": comment.anchor_id}
+    if comment.paragraph_anchor:
+        params["open"] = comment.paragraph_anchor
+    return url_for("comments.consultation", **params)
+
+
+def _visible_comment_or_404(comment_id: int) -> Comment:
+    comment = load_comment(comment_id)
+    if comment is None or not comment.consultation.is_visible_to(current_user):
+        abort(404)
+    return comment
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int):
+    comment = _visible_comment_or_404(comment_id)
+    root = comment.parent or comment
+    discussion = load_discussion(comment.consultation)
+    form = _comment_form(discussion)
+    form.parent.data = str(root.id)
+    return render_template(
+        "comments/permalink.html",
+        comment=comment,
+        root=root,
+        discussion=discussion,
+        consultation=comment.consultation,
+        form=form,
+    )
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int):
+    comment = _visible_comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = EditCommentForm()
+    if request.method == "GET":
+        form.body.data = comment.body_source
+    status = 200
+    if not comment.can_edit(current_user):
+        form.form_errors.append(_("This comment can no longer be edited."))
+        status = 403 if request.method == "POST" else 200
+    elif form.validate_on_submit():
+        try:
+            edit_comment(comment, current_user, form.body.data or "")
+        except CommentError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved. The earlier text is kept as a revision."), "success")
+            return redirect(_comment_url(comment))
+    elif request.method == "POST":
+        status = 400
+    return render_template("comments/edit.html", comment=comment, form=form), status

@@ -1,0 +1,1 @@
+"""Consultations, their draft documents, versions and anchored paragraphs."""

@@ -1,0 +1,155 @@
+"""Consultation, Document, DocumentVersion, Paragraph and Attachment."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.markup import stored_html
+from app.models import Organization, User
+from app.timeutil import UTCDateTime, utcnow
+
+STATUSES = ("draft", "upcoming", "open", "closed", "summarized")
+COMMENTER_POLICIES = ("organizations", "registered")
+PARAGRAPH_KINDS = ("heading", "paragraph", "list_item", "table", "figure")
+
+
+class Consultation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published: Mapped[bool] = mapped_column(default=True)
+    commenters: Mapped[str] = mapped_column(String(20), default="organizations")
+    summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organizer: Mapped[Organization] = relationship()
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="consultation", order_by="Document.ordinal"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="consultation", order_by="Attachment.id"
+    )
+
+    def status_at(self, moment: datetime) -> str:
+        """Derived from the dates and flags, never stored."""
+        if not self.published:
+            return "draft"
+        if moment < self.opens_at:
+            return "upcoming"
+        if moment < self.closes_at:
+            return "open"
+        if self.summary_published_at is not None and self.summary_published_at <= moment:
+            return "summarized"
+        return "closed"
+
+    @property
+    def status(self) -> str:
+        return self.status_at(utcnow())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def is_visible_to(self, user) -> bool:
+        if self.published:
+            return True
+        return bool(user and user.is_authenticated and user.is_official)
+
+    def can_manage(self, user) -> bool:
+        """Officials of the organizing authority, and admins."""
+        if not (user and user.is_authenticated):
+            return False
+        return user.is_admin or (user.role == "official" and user.is_member_of(self.organizer))
+
+    @staticmethod
+    def by_slug(slug: str) -> Consultation | None:
+        return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+    @staticmethod
+    def public():
+        return select(Consultation).where(Consultation.published.is_(True))
+
+
+class Document(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"))
+    ordinal: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(300))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.number"
+    )
+
+    @property
+    def latest_version(self) -> DocumentVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class DocumentVersion(db.Model):
+    """Immutable once published: a new text is a new version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    number: Mapped[int] = mapped_column(default=1)
+    source: Mapped[str] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(10), default="text")
+    change_note: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    paragraphs: Mapped[list[Paragraph]] = relationship(
+        back_populates="version", order_by="Paragraph.ordinal"
+    )
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_version_number"),)
+
+
+class Paragraph(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
+    ordinal: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(12), default="paragraph")
+    level: Mapped[int] = mapped_column(default=0)
+    number: Mapped[str] = mapped_column(String(20))
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    anchor: Mapped[str] = mapped_column(String(40), index=True)
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="paragraphs")
+
+    __table_args__ = (UniqueConstraint("version_id", "anchor", name="uq_paragraph_version_anchor"),)
+
+    @property
+    def body(self):
+        return stored_html(self.html)
+
+    @property
+    def heading_tag(self) -> str:
+        return f"h{min(6, max(3, self.level + 2))}"
+
+    def excerpt(self, length: int = 80) -> str:
+        return self.text if len(self.text) <= length else self.text[: length - 1].rstrip() + "…"
+
+
+class Attachment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="attachments")

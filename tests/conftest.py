@@ -1,0 +1,149 @@
+"""Shared fixtures: a real app on a real SQLite file, factories, and login helpers."""
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import timedelta
+
+import pytest
+
+from app import create_app
+from app.auth.services import create_user
+from app.extensions import db
+from app.organizations import create_organization
+from app.timeutil import utcnow
+from comments.services import post_comment
+from config import TestConfig
+from consultations.services import add_document, create_consultation
+
+PASSWORD = "correct-horse-battery-9"
+DRAFT = """# Ensimmäinen luku
+
+Ensimmäinen kappale kertoo taustan.
+
+Toinen kappale kertoo tavoitteet.
+
+- Ensimmäinen luettelon kohta
+- Toinen luettelon kohta
+
+# Toinen luku
+
+Kolmas kappale kertoo seurannasta.
+"""
+_counter = itertools.count(1)
+
+
+class TestSettings(TestConfig):
+    pass
+
+
+@pytest.fixture
+def app(tmp_path):
+    settings = TestSettings()
+    settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    application = create_app(settings)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_org(app):
+    def factory(name=None, slug=None, kind="association"):
+        n = next(_counter)
+        org = create_organization(name or f"Yhdistys {n} ry", slug or f"org-{n}", kind=kind)
+        db.session.commit()
+        return org
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app):
+    def factory(role="member", orgs=(), email=None, name=None, password=PASSWORD):
+        n = next(_counter)
+        user = create_user(
+            email or f"user{n}@example.org", password, name or f"Käyttäjä {n}", role,
+            [o.slug for o in orgs],
+        )
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_consultation(app, make_org):
+    def factory(status="open", organizer=None, source=DRAFT, source_format="markdown", slug=None,
+                commenters="organizations", published=True, title="Testikuuleminen"):
+        now = utcnow()
+        windows = {
+            "upcoming": (now + timedelta(days=1), now + timedelta(days=10)),
+            "open": (now - timedelta(days=1), now + timedelta(days=10)),
+            "closed": (now - timedelta(days=10), now - timedelta(days=1)),
+        }
+        opens_at, closes_at = windows[status]
+        organizer = organizer or make_org(kind="authority")
+        consultation = create_consultation(
+            slug=slug or f"kuuleminen-{next(_counter)}", title=title, organizer_slug=organizer.slug,
+            opens_at=opens_at, closes_at=closes_at, commenters=commenters, published=published,
+        )
+        add_document(consultation, "Luonnos", source, source_format)
+        db.session.commit()
+        return consultation
+
+    return factory
+
+
+@pytest.fixture
+def make_comment(app):
+    """Posts through the real service while the consultation is open, then restores its dates."""
+
+    def factory(consultation, author, organization=None, body="Hyvä luonnos.", anchor="", parent=None):
+        opens, closes = consultation.opens_at, consultation.closes_at
+        now = utcnow()
+        consultation.opens_at, consultation.closes_at = now - timedelta(days=1), now + timedelta(days=1)
+        comment = post_comment(
+            consultation, author, body, anchor, organization.slug if organization else "", parent
+        )
+        consultation.opens_at, consultation.closes_at = opens, closes
+        db.session.commit()
+        return comment
+
+    return factory
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, url="/auth/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client, user_or_email, password=PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    token = csrf_from(client, "/auth/login")
+    return client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def paragraphs_of(consultation):
+    return consultation.documents[0].latest_version.paragraphs
+
+
+@pytest.fixture
+def login_as(client):
+    def do(user):
+        response = login(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do
