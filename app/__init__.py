@@ -34,19 +34,23 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.pages import bp as pages_bp
+    from comments.moderation_views import bp as moderation_bp
+    from comments.reports import bp as reports_bp
     from comments.views import bp as comments_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp):
+    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
     from app.cli import register as register_app_cli
+    from app.outbox import register as register_outbox_cli
     from comments.demo import register as register_demo_cli
     from consultations.cli import register as register_consultation_cli
 
     register_app_cli(app)
+    register_outbox_cli(app)
     register_consultation_cli(app)
     register_demo_cli(app)
 

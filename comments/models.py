@@ -1,9 +1,13 @@
-"""Comment and CommentRevision. Nothing is hard-deleted; hidden comments keep their place."""
+"""Comments, their revisions, reports and the moderation log.
+
+Nothing is hard-deleted: hidden comments keep their place, moderation events are append-only.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,6 +17,28 @@ from app.timeutil import UTCDateTime, utcnow
 from consultations.models import Consultation, DocumentVersion
 
 VISIBILITIES = ("visible", "hidden")
+
+# Why a comment is reported or hidden; the labels are what the public placeholder shows.
+REASONS = {
+    "spam": _l("spam or advertising"),
+    "offensive": _l("offensive or hateful"),
+    "personal_data": _l("personal data"),
+    "off_topic": _l("off topic"),
+    "other": _l("against the rules of the service"),
+}
+REPORT_STATUSES = ("open", "upheld", "dismissed")
+MODERATION_ACTIONS = {
+    "report": _l("reported"),
+    "hide": _l("hidden"),
+    "restore": _l("restored"),
+    "dismiss": _l("reports dismissed"),
+    "auto_hide": _l("hidden automatically"),
+    "appeal": _l("review requested"),
+}
+
+
+def reason_label(key: str | None):
+    return REASONS.get(key or "other", REASONS["other"])
 
 
 class Comment(db.Model):
@@ -29,8 +55,13 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visibility: Mapped[str] = mapped_column(String(10), default="visible")
-    hide_reason: Mapped[str | None] = mapped_column(String(200))
+    hide_reason: Mapped[str | None] = mapped_column(String(20))
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hidden automatically by reports and waiting for an official's decision.
+    pending_review: Mapped[bool] = mapped_column(default=False)
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_text: Mapped[str | None] = mapped_column(Text)
+    appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation: Mapped[Consultation] = relationship()
     version: Mapped[DocumentVersion | None] = relationship()
@@ -41,6 +72,7 @@ class Comment(db.Model):
     revisions: Mapped[list[CommentRevision]] = relationship(
         back_populates="comment", order_by="CommentRevision.id"
     )
+    reports: Mapped[list[Report]] = relationship(back_populates="comment", order_by="Report.id")
 
     @classmethod
     def visible(cls):
@@ -54,6 +86,29 @@ class Comment(db.Model):
     @property
     def body(self):
         return stored_html(self.body_html)
+
+    @property
+    def hide_reason_label(self):
+        return reason_label(self.hide_reason)
+
+    @property
+    def appeal_open(self) -> bool:
+        return self.appealed_at is not None and self.appeal_decided_at is None
+
+    def can_appeal(self, user) -> bool:
+        """The author may ask once for a review of a hidden comment."""
+        return bool(
+            user
+            and user.is_authenticated
+            and user.id == self.author_id
+            and not self.is_visible
+            and self.appealed_at is None
+        )
+
+    def can_be_reported_by(self, user) -> bool:
+        if not self.is_visible:
+            return False
+        return not (user and user.is_authenticated and user.id == self.author_id)
 
     @property
     def anchor_id(self) -> str:
@@ -79,3 +134,68 @@ class CommentRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     comment: Mapped[Comment] = relationship(back_populates="revisions")
+
+
+class Report(db.Model):
+    """A report (ilmianto). One open report per reporter per comment, by a partial unique index."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    # "u:<user id>" for a signed-in reporter, "a:<salted hash of IP and user agent>" otherwise.
+    reporter_key: Mapped[str] = mapped_column(String(80))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    details: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    comment: Mapped[Comment] = relationship(back_populates="reports")
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+    __table_args__ = (
+        Index(
+            "uq_report_open_per_reporter",
+            "comment_id",
+            "reporter_key",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    @property
+    def reason_label(self):
+        return reason_label(self.reason)
+
+
+class ModerationEvent(db.Model):
+    """Append-only audit log: who did what to which comment, when and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    comment: Mapped[Comment] = relationship()
+    consultation: Mapped[Consultation] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def reason_label(self):
+        return reason_label(self.reason) if self.reason else ""
+
+    @property
+    def action_label(self):
+        return MODERATION_ACTIONS.get(self.action, self.action)
+
+
+@event.listens_for(ModerationEvent, "before_update")
+@event.listens_for(ModerationEvent, "before_delete")
+def _append_only(_mapper, _connection, target):
+    raise RuntimeError("moderation events are append-only")

@@ -161,8 +161,8 @@ def permalink(comment_id: int):
 @login_required
 def edit(comment_id: int):
     comment = _visible_comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    if comment.author_id != current_user.id or not comment.is_visible:
+        abort(403)  # a hidden comment's text is not handed out, not even to its author
     form = EditCommentForm()
     if request.method == "GET":
         form.body.data = comment.body_source

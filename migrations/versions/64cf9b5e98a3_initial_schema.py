@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6d3a33167014
+Revision ID: 64cf9b5e98a3
 Revises: 
-Create Date: 2026-11-23 18:02:00.494756
+Create Date: 2026-11-23 18:06:15.617225
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.timeutil  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '6d3a33167014'
+revision = '64cf9b5e98a3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,19 @@ def upgrade():
     sa.UniqueConstraint('business_id', name=op.f('uq_organization_business_id')),
     sa.UniqueConstraint('slug', name=op.f('uq_organization_slug'))
     )
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('to_email', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', app.timeutil.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -131,8 +144,12 @@ def upgrade():
     sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
     sa.Column('edited_at', app.timeutil.UTCDateTime(), nullable=True),
     sa.Column('visibility', sa.String(length=10), nullable=False),
-    sa.Column('hide_reason', sa.String(length=200), nullable=True),
+    sa.Column('hide_reason', sa.String(length=20), nullable=True),
     sa.Column('hidden_at', app.timeutil.UTCDateTime(), nullable=True),
+    sa.Column('pending_review', sa.Boolean(), nullable=False),
+    sa.Column('appealed_at', app.timeutil.UTCDateTime(), nullable=True),
+    sa.Column('appeal_text', sa.Text(), nullable=True),
+    sa.Column('appeal_decided_at', app.timeutil.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_comment_author_id_user')),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_comment_consultation_id_consultation')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_comment_organization_id_organization')),
@@ -178,11 +195,61 @@ def upgrade():
     with op.batch_alter_table('comment_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comment_revision_comment_id'), ['comment_id'], unique=False)
 
+    op.create_table('moderation_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=12), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_moderation_event_actor_id_user')),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_moderation_event_comment_id_comment')),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_moderation_event_consultation_id_consultation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_event'))
+    )
+    with op.batch_alter_table('moderation_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_event_comment_id'), ['comment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_event_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_event_created_at'), ['created_at'], unique=False)
+
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_key', sa.String(length=80), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', app.timeutil.UTCDateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_report_comment_id_comment')),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_report_reporter_id_user')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_report_resolved_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_comment_id'), ['comment_id'], unique=False)
+        batch_op.create_index('uq_report_open_per_reporter', ['comment_id', 'reporter_key'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index('uq_report_open_per_reporter', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_report_comment_id'))
+
+    op.drop_table('report')
+    with op.batch_alter_table('moderation_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_event_created_at'))
+        batch_op.drop_index(batch_op.f('ix_moderation_event_consultation_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_event_comment_id'))
+
+    op.drop_table('moderation_event')
     with op.batch_alter_table('comment_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_comment_revision_comment_id'))
 
@@ -207,6 +274,10 @@ def downgrade():
     op.drop_table('consultation')
     op.drop_index('uq_user_email_lower', table_name='user')
     op.drop_table('user')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
+
+    op.drop_table('outbox_message')
     op.drop_table('organization')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_attempt_ip'))
