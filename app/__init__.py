@@ -37,9 +37,10 @@ def register_blueprints(app: Flask) -> None:
     from comments.moderation_views import bp as moderation_bp
     from comments.reports import bp as reports_bp
     from comments.views import bp as comments_bp
+    from consultations.manage import bp as manage_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp):
+    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp):
         app.register_blueprint(blueprint)
 
 
