@@ -21,6 +21,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
 
+    # werkzeug's scrypt defaults (n=2**15, r=8, p=1).
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
@@ -51,8 +54,19 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "kuulo@localhost")
 
+    # Search: "whoosh" (index in SEARCH_INDEX_DIR, default instance/search) or "postgres".
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
+
     COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    # Attachments: at most this many bytes each; stored in ATTACHMENT_DIR (default
+    # instance/attachments). A name claiming another allowed type than the content gets the
+    # right extension ("rename") or is refused ("refuse").
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")
+    ATTACHMENT_TYPE_MISMATCH = os.environ.get("ATTACHMENT_TYPE_MISMATCH", "rename")
 
 
 class DevelopmentConfig(Config):
@@ -61,10 +75,13 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    # Still scrypt, with a lower cost so the suite stays fast.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
+    SEARCH_INDEX_DIR = os.environ.get("TEST_SEARCH_INDEX_DIR", ":memory:")  # never instance/
 
 
 class ProductionConfig(Config):

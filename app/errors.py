@@ -25,12 +25,16 @@ def _render(code: int, message=None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
+        app.logger.info("CSRF check failed [request %s]: %s", g.get("request_id", "-"), error.description)
         return _render(400, _l("The form had expired or was not sent from this site. Please try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
-        return _render(code if code in MESSAGES or 400 <= code < 600 else 500)
+        body, status = _render(code if code in MESSAGES or 400 <= code < 600 else 500)
+        # Keep what the error says besides its body: Allow on 405 (RFC 9110), Retry-After.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

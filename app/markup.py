@@ -63,6 +63,11 @@ def parse_markdown(source: str):
     return _markdown.parse(source)
 
 
+def clean_draft_html(html: str) -> str:
+    """HTML built from another format (a Word document) cleaned to the draft allow-list."""
+    return _clean(html, DRAFT_TAGS)
+
+
 def render_plain(text: str) -> str:
     """Plain text of a draft block: escaped, line breaks kept."""
     return str(escape(text)).replace("\n", "<br>\n")

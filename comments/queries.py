@@ -12,6 +12,15 @@ from comments.models import Comment
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 
+@dataclass(frozen=True)
+class VersionNote:
+    """A comment written against an earlier version whose paragraph has since changed."""
+
+    status: str  # "changed" or "removed"
+    version_number: int
+    latest_number: int
+
+
 @dataclass
 class Discussion:
     consultation: Consultation
@@ -21,26 +30,20 @@ class Discussion:
     replies: dict[int, list[Comment]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     visible_total: int = 0
+    version_notes: dict[int, VersionNote] = field(default_factory=dict)
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]
+
+    def roots_on_removed_paragraphs(self) -> list[Comment]:
+        return [c for c in self.roots if c.paragraph_anchor and c.paragraph_anchor not in self.paragraphs]
 
     def paragraph_choices(self) -> list[tuple[str, str]]:
         return [(a, f"{p.number} {p.excerpt(60)}") for a, p in self.paragraphs.items()]
 
 
 def load_consultation(slug: str) -> Consultation | None:
-    return db.session.scalar(
-        select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(
-            selectinload(Consultation.organizer),
-            selectinload(Consultation.attachments),
-            selectinload(Consultation.documents)
-            .selectinload(Document.versions)
-            .selectinload(DocumentVersion.paragraphs),
-        )
-    )
+    return Consultation.with_draft(slug)
 
 
 def load_discussion(consultation: Consultation, *, anchor: str | None = None, org_slug: str | None = None) -> Discussion:
@@ -69,6 +72,7 @@ def load_discussion(consultation: Consultation, *, anchor: str | None = None, or
         else:
             replies[comment.parent_id].append(comment)
     discussion.replies = dict(replies)
+    discussion.version_notes = _version_notes(consultation, comments)
     if anchor is not None:
         discussion.roots = [c for c in discussion.roots if c.paragraph_anchor == anchor]
     if org_slug:
@@ -77,6 +81,26 @@ def load_discussion(consultation: Consultation, *, anchor: str | None = None, or
             if c.is_visible and c.organization and c.organization.slug == org_slug
         ]
     return discussion
+
+
+def _version_notes(consultation: Consultation, comments) -> dict[int, VersionNote]:
+    """Which comments are about a paragraph that a later published version changed or removed."""
+    versions = {v.id: (v, d.latest_version) for d in consultation.documents for v in d.versions}
+    anchors_of = {version_id: version.by_anchor() for version_id, (version, _) in versions.items()}
+    notes = {}
+    for comment in comments:
+        if not comment.paragraph_anchor or comment.version_id not in versions:
+            continue
+        written, latest = versions[comment.version_id]
+        if latest is None or written is latest or written.number > latest.number:
+            continue
+        before = anchors_of[written.id].get(comment.paragraph_anchor)
+        now = anchors_of[latest.id].get(comment.paragraph_anchor)
+        if now is None:
+            notes[comment.id] = VersionNote("removed", written.number, latest.number)
+        elif before is not None and before.content_hash != now.content_hash:
+            notes[comment.id] = VersionNote("changed", written.number, latest.number)
+    return notes
 
 
 def load_comment(comment_id: int) -> Comment | None:

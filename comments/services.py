@@ -22,11 +22,11 @@ class CommentError(ValueError):
 
 
 def latest_paragraph(consultation: Consultation, anchor: str) -> Paragraph | None:
-    """The paragraph with this anchor in the latest version of its document."""
+    """The paragraph with this anchor in the latest published version of its document."""
     latest_versions = (
         select(func.max(DocumentVersion.id))
         .join(Document)
-        .where(Document.consultation_id == consultation.id)
+        .where(Document.consultation_id == consultation.id, DocumentVersion.published_at.is_not(None))
         .group_by(DocumentVersion.document_id)
     )
     return db.session.scalar(

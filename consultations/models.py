@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
 from app.markup import stored_html
@@ -59,9 +59,10 @@ class Consultation(db.Model):
         return self.status == "open"
 
     def is_visible_to(self, user) -> bool:
+        """Unpublished drafts only to those who manage them (not to other authorities)."""
         if self.published:
             return True
-        return bool(user and user.is_authenticated and user.is_official)
+        return self.can_manage(user)
 
     def can_manage(self, user) -> bool:
         """Officials of the organizing authority, and admins."""
@@ -72,6 +73,27 @@ class Consultation(db.Model):
     @staticmethod
     def by_slug(slug: str) -> Consultation | None:
         return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+    @staticmethod
+    def with_draft(slug: str) -> Consultation | None:
+        """The consultation with its organizer, attachments and every version's paragraphs,
+        in a fixed number of queries."""
+        return db.session.scalar(
+            select(Consultation)
+            .where(Consultation.slug == slug)
+            .options(
+                selectinload(Consultation.organizer),
+                selectinload(Consultation.attachments),
+                selectinload(Consultation.documents)
+                .selectinload(Document.versions)
+                .selectinload(DocumentVersion.paragraphs),
+            )
+        )
+
+    @property
+    def version_numbers(self) -> list[int]:
+        """Published consultation versions: a version n exists when some part has it."""
+        return sorted({v.number for d in self.documents for v in d.published_versions})
 
     @staticmethod
     def public():
@@ -90,8 +112,20 @@ class Document(db.Model):
     )
 
     @property
+    def published_versions(self) -> list[DocumentVersion]:
+        return [v for v in self.versions if v.is_published]
+
+    @property
     def latest_version(self) -> DocumentVersion | None:
-        return self.versions[-1] if self.versions else None
+        """The newest published version: what readers see and comment on."""
+        published = self.published_versions
+        return published[-1] if published else None
+
+    def version_at(self, number: int) -> DocumentVersion | None:
+        """The version readers saw as consultation version `number`: this document's
+        newest published version numbered at most `number`."""
+        candidates = [v for v in self.published_versions if v.number <= number]
+        return candidates[-1] if candidates else None
 
 
 class DocumentVersion(db.Model):
@@ -103,7 +137,9 @@ class DocumentVersion(db.Model):
     source: Mapped[str] = mapped_column(Text)
     source_format: Mapped[str] = mapped_column(String(10), default="text")
     change_note: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while an official prepares the version; readers never see it before.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     document: Mapped[Document] = relationship(back_populates="versions")
@@ -113,6 +149,13 @@ class DocumentVersion(db.Model):
     created_by: Mapped[User | None] = relationship()
 
     __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_version_number"),)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def by_anchor(self) -> dict[str, Paragraph]:
+        return {p.anchor: p for p in self.paragraphs}
 
 
 class Paragraph(db.Model):

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, User, valid_slug
+from app.timeutil import utcnow
+from consultations.docx_import import DocxError, parse_docx
 from consultations.importer import Block, ImportError_, new_anchor, number_blocks, parse_source, sections_in
 from consultations.models import (
     COMMENTER_POLICIES,
@@ -16,6 +18,7 @@ from consultations.models import (
     DocumentVersion,
     Paragraph,
 )
+from consultations.versioning import match_paragraphs
 
 LANGUAGES = ("fi", "sv")
 
@@ -24,13 +27,35 @@ class ConsultationError(ValueError):
     """Input that cannot become a consultation; the message is for the user."""
 
 
-def source_format_for(filename: str) -> str:
-    lowered = filename.lower()
-    if lowered.endswith((".md", ".markdown")):
-        return "markdown"
-    if lowered.endswith(".txt"):
-        return "text"
-    raise ConsultationError(_l("Unsupported file type: use .md or .txt."))
+SOURCE_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".docx": "docx"}
+
+
+def read_source(filename: str, data: bytes) -> tuple[list[Block], str, str]:
+    """Blocks, stored source text and format of an uploaded or imported draft file."""
+    suffix = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    source_format = SOURCE_FORMATS.get(suffix)
+    if source_format is None:
+        raise ConsultationError(_l("Unsupported file type: use .md, .txt or .docx."))
+    if source_format == "docx":
+        try:
+            blocks = parse_docx(data)
+        except DocxError:
+            raise ConsultationError(
+                _l("The file is not a readable Word document (it may be damaged or encrypted).")
+            ) from None
+        source = "\n\n".join(b.text for b in blocks)
+    else:
+        try:
+            source = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ConsultationError(_l("The file is not UTF-8 text.")) from None
+        try:
+            blocks = parse_source(source, source_format)
+        except ImportError_:
+            blocks = []
+    if not blocks:
+        raise ConsultationError(_l("The draft is empty."))
+    return blocks, source, source_format
 
 
 def create_consultation(
@@ -93,30 +118,75 @@ def add_document(
     source: str,
     source_format: str,
     created_by: User | None = None,
+    blocks: list[Block] | None = None,
 ) -> Document:
-    """A new part of the draft, as version 1 with anchored, numbered paragraphs."""
-    try:
-        blocks = parse_source(source, source_format)
-    except ImportError_:
-        raise ConsultationError(_l("The draft is empty.")) from None
+    """A new part of the draft, as published version 1 with anchored, numbered paragraphs.
+    `blocks` are given when the source was already parsed (DOCX); else `source` is parsed."""
+    if blocks is None:
+        try:
+            blocks = parse_source(source, source_format)
+        except ImportError_:
+            raise ConsultationError(_l("The draft is empty.")) from None
     document = Document(
         consultation=consultation, title=title.strip(), ordinal=len(consultation.documents) + 1
     )
     version = DocumentVersion(
-        document=document, number=1, source=source, source_format=source_format, created_by=created_by
+        document=document, number=1, source=source, source_format=source_format,
+        created_by=created_by, published_at=utcnow(),
     )
     db.session.add_all([document, version])
-    sections_before = sections_in(
-        [p.number for d in consultation.documents if d is not document and d.latest_version
-         for p in d.latest_version.paragraphs]
-    )
-    _add_paragraphs(version, blocks, number_blocks(blocks, sections_before), _consultation_anchors(consultation))
+    numbers = number_blocks(blocks, _sections_before(document))
+    taken = _consultation_anchors(consultation)
+    _add_paragraphs(version, blocks, numbers, [new_anchor(b, taken) for b in blocks])
     db.session.flush()
     return document
 
 
-def _add_paragraphs(version: DocumentVersion, blocks: list[Block], numbers: list[str], taken: set[str]) -> None:
-    for ordinal, (block, number) in enumerate(zip(blocks, numbers), start=1):
+def add_version(
+    document: Document,
+    blocks: list[Block],
+    source: str,
+    source_format: str,
+    change_note: str = "",
+    created_by: User | None = None,
+    publish: bool = True,
+) -> DocumentVersion:
+    """Version n+1 of a document. Paragraphs matched to the previous version keep their
+    anchors; new ones get anchors never used before in this consultation."""
+    previous = document.versions[-1]
+    matching = match_paragraphs(previous.paragraphs, [b.content_hash for b in blocks], [b.text for b in blocks])
+    taken = _consultation_anchors(document.consultation)
+    anchors = [a if a is not None else new_anchor(b, taken) for a, b in zip(matching.anchors, blocks)]
+    version = DocumentVersion(
+        document=document, number=previous.number + 1, source=source, source_format=source_format,
+        change_note=(change_note or "").strip(), created_by=created_by,
+        published_at=utcnow() if publish else None,
+    )
+    db.session.add(version)
+    _add_paragraphs(version, blocks, number_blocks(blocks, _sections_before(document)), anchors)
+    db.session.flush()
+    return version
+
+
+def publish_version(version: DocumentVersion) -> None:
+    if version.published_at is None:
+        version.published_at = utcnow()
+        db.session.flush()
+
+
+def _sections_before(document: Document) -> int:
+    """Numbering continues from the parts that come before this one."""
+    numbers = [
+        p.number
+        for d in document.consultation.documents
+        if d.ordinal < document.ordinal and d.latest_version
+        for p in d.latest_version.paragraphs
+    ]
+    return sections_in(numbers)
+
+
+def _add_paragraphs(version: DocumentVersion, blocks: list[Block], numbers: list[str], anchors: list[str]) -> None:
+    for ordinal, (block, number, anchor) in enumerate(zip(blocks, numbers, anchors), start=1):
         db.session.add(
             Paragraph(
                 version=version,
@@ -127,6 +197,6 @@ def _add_paragraphs(version: DocumentVersion, blocks: list[Block], numbers: list
                 html=block.html,
                 text=block.text,
                 content_hash=block.content_hash,
-                anchor=new_anchor(block, taken),
+                anchor=anchor,
             )
         )

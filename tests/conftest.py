@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 
 from app import create_app
 from app.auth.services import create_user
@@ -37,11 +38,20 @@ class TestSettings(TestConfig):
     pass
 
 
+def _fresh_request_globals() -> None:
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture
 def app(tmp_path):
     settings = TestSettings()
     settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'test.sqlite'}"
     application = create_app(settings)
+    # Tests keep one app context open (to use db.session between requests), and Flask
+    # reuses it for every request; give each request a fresh `g`, as in production, so
+    # nothing (the CSRF token, the logged-in user) leaks from one request to the next.
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with application.app_context():
         db.create_all()
         yield application

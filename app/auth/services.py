@@ -21,8 +21,16 @@ COMMON_PASSWORDS = frozenset(
         "salasana123!", "000000000000", "abcdefghijkl", "kuulokuulo12", "tervetuloa12",
     }
 )
-# Checked against when the email is unknown, so a failed login costs the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so a failed login costs the
+    same time whether or not the account exists."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not-a-real-password-0", method=method)
+    return _dummy_hashes[method]
 
 
 class AuthError(Exception):
@@ -63,7 +71,7 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
     if user is not None and user.active and user.check_password(password):
         return user
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same work as a real check
+        check_password_hash(_dummy_hash(), password)  # same work as a real check
     db.session.add(LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64]))
     db.session.flush()
     return None

@@ -1,0 +1,91 @@
+"""Reading a Word document (DOCX) into draft blocks: headings with levels, paragraphs,
+bulleted and numbered lists, tables, bold and italic."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from markupsafe import escape
+
+from app.markup import clean_draft_html
+from consultations.importer import Block
+
+_HEADING_STYLE = re.compile(r"^(?:heading|otsikko|rubrik)\s*(\d)$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"list|luettelo|lista", re.IGNORECASE)
+
+
+class DocxError(ValueError):
+    """The file is not a readable Word document."""
+
+
+def _runs_html(paragraph) -> str:
+    parts = []
+    for run in paragraph.runs:
+        text = str(escape(run.text))
+        if not text:
+            continue
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        if run.italic:
+            text = f"<em>{text}</em>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _is_list(paragraph) -> bool:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    if _LIST_STYLE.search(style):
+        return True
+    properties = paragraph._p.pPr
+    return properties is not None and properties.numPr is not None
+
+
+def _table_block(table) -> Block:
+    rows_html, texts = [], []
+    for r, row in enumerate(table.rows):
+        tag = "th" if r == 0 else "td"
+        cells = []
+        for cell in row.cells:
+            cell_text = cell.text.strip()
+            texts.append(cell_text)
+            cells.append(f"<{tag}>{escape(cell_text)}</{tag}>")
+        rows_html.append("<tr>" + "".join(cells) + "</tr>")
+    html = "<table><tbody>" + "".join(rows_html) + "</tbody></table>"
+    return Block("table", " | ".join(t for t in texts if t), clean_draft_html(html))
+
+
+def parse_docx(data: bytes) -> list[Block]:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise DocxError(str(error)) from None
+    except Exception as error:  # python-docx raises its own PackageNotFoundError and lxml errors
+        raise DocxError(type(error).__name__) from None
+
+    blocks: list[Block] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "tbl":
+            blocks.append(_table_block(Table(child, document)))
+            continue
+        if tag != "p":
+            continue
+        paragraph = DocxParagraph(child, document)
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        html = clean_draft_html(_runs_html(paragraph) or str(escape(text)))
+        style = paragraph.style.name if paragraph.style is not None else ""
+        heading = _HEADING_STYLE.match(style)
+        if heading or style.lower() == "title":
+            blocks.append(Block("heading", text, html, level=int(heading.group(1)) if heading else 1))
+        elif _is_list(paragraph):
+            blocks.append(Block("list_item", text, html))
+        else:
+            blocks.append(Block("paragraph", text, html))
+    return blocks
