@@ -15,7 +15,8 @@ from app.organizations import create_organization, organization_by_slug
 from app.timeutil import utcnow
 from comments.services import post_comment
 from consultations.models import Consultation
-from consultations.services import add_document, create_consultation
+from consultations.importer import parse_source
+from consultations.services import add_document, add_version, create_consultation
 
 TEXTS = Path(__file__).parent / "demo_texts"
 DEMO_PASSWORD = "kuulo-demo-2026"
@@ -88,7 +89,7 @@ def _post_all(consultation: Consultation, comments, start_offset: timedelta) -> 
     db.session.flush()
 
 
-def _consultation(slug, title, summary, parts, opens_in, closes_in, comments=(), comment_start=None):
+def _consultation(slug, title, summary, parts, opens_in, closes_in, comments=(), comment_start=None, revision=None):
     if Consultation.by_slug(slug) is not None:
         return
     now = utcnow()
@@ -104,6 +105,11 @@ def _consultation(slug, title, summary, parts, opens_in, closes_in, comments=(),
     db.session.refresh(consultation)
     if comments:
         _post_all(consultation, comments, comment_start)
+    if revision:
+        # A second version of one part, so readers see comments whose paragraph changed.
+        part, filename, note = revision
+        text = (TEXTS / filename).read_text("utf-8")
+        add_version(consultation.documents[part - 1], parse_source(text, "markdown"), text, "markdown", note)
     consultation.opens_at, consultation.closes_at = now + opens_in, now + closes_in
     db.session.flush()
 
@@ -117,6 +123,7 @@ def load_demo() -> None:
         "Luonnos periaatteiksi, joilla Järvilaakson hyvinvointialue tekee yhteistyötä järjestöjen kanssa.",
         [("Osa 1: Lähtökohdat", "periaatteet_osa1.md"), ("Osa 2: Rakenteet ja avustukset", "periaatteet_osa2.md")],
         timedelta(days=-10), timedelta(days=20), OPEN_COMMENTS, timedelta(days=9),
+        revision=(1, "periaatteet_osa1_v2.md", "Täsmennetty kohtaa 1.2 ja lisätty arviointia koskeva kappale."),
     )
     _consultation(
         "avustusten-perusteet-2026",
