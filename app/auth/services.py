@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -73,8 +73,15 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(), password)  # same work as a real check
     db.session.add(LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64]))
+    _forget_old_attempts()
     db.session.flush()
     return None
+
+
+def _forget_old_attempts() -> None:
+    """Failed-login records are kept only as long as throttling needs them (privacy notice)."""
+    cutoff = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff))
 
 
 def register_user(email: str, display_name: str, password: str, locale: str = "fi") -> User:
