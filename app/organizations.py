@@ -27,6 +27,8 @@ def create_organization(name: str, slug: str, business_id: str | None = None, ki
         raise OrganizationError(_l("An organization with the slug %(slug)s already exists.", slug=slug))
     if business_id and not valid_business_id(business_id):
         raise OrganizationError(_l("Invalid business ID (Y-tunnus): %(value)s", value=business_id))
+    if business_id and db.session.scalar(select(Organization.id).where(Organization.business_id == business_id)):
+        raise OrganizationError(_l("An organization with the business ID %(value)s already exists.", value=business_id))
     organization = Organization(name=name.strip(), slug=slug, business_id=business_id or None, kind=kind)
     db.session.add(organization)
     db.session.flush()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, event, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.extensions import db
 from app.markup import stored_html
@@ -135,6 +135,10 @@ class CommentRevision(db.Model):
 
     comment: Mapped[Comment] = relationship(back_populates="revisions")
 
+    @property
+    def body(self):
+        return stored_html(self.body_html)
+
 
 class Report(db.Model):
     """A report (ilmianto). One open report per reporter per comment, by a partial unique index."""
@@ -199,3 +203,13 @@ class ModerationEvent(db.Model):
 @event.listens_for(ModerationEvent, "before_delete")
 def _append_only(_mapper, _connection, target):
     raise RuntimeError("moderation events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _append_only_bulk(state):
+    """Bulk UPDATE/DELETE statements run through a session skip the mapper events above."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) == ModerationEvent.__tablename__:
+        raise RuntimeError("moderation events are append-only")

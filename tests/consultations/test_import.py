@@ -1,0 +1,338 @@
+"""Importing drafts: the five seed texts as plain text, and Markdown blocks.
+
+The expected counts below were derived by reading the seed files under the importer's
+rules (blank lines separate blocks; `•`/`-` lines are list items; a single short line
+without closing punctuation, not starting with a digit and without ": " or "@" is a
+heading; several lines without bullets form one paragraph)."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from consultations.importer import number_blocks, parse_markdown_source, parse_text
+from consultations.models import Consultation, Paragraph
+from consultations.services import add_document
+from tests.conftest import paragraphs_of
+
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+# file name: (paragraphs, headings, plain paragraphs, list items)
+SEEDS = {
+    "000_75c4ef5f32257129.txt": (19, 4, 11, 4),
+    "001_c18f0d3b8e239802.txt": (10, 4, 6, 0),
+    "002_73b4df2851758c72.txt": (13, 5, 8, 0),
+    "003_5a86abd2d97b935c.txt": (19, 11, 8, 0),
+    "004_3cf1b59f52d3c0c3.txt": (16, 4, 8, 4),
+}
+# Display numbers of every block, in order (top-level headings open sections).
+SEED_NUMBERS = {
+    "000_75c4ef5f32257129.txt": ["1", "2", *[f"2.{i}" for i in range(1, 10)], "3",
+                                 *[f"3.{i}" for i in range(1, 7)], "4"],
+    "001_c18f0d3b8e239802.txt": ["1", "2", "2.1", "2.2", "2.3", "2.4", "3", "3.1", "3.2", "4"],
+    "002_73b4df2851758c72.txt": ["1", *[f"1.{i}" for i in range(1, 9)], "2", "3", "4", "5"],
+    "003_5a86abd2d97b935c.txt": ["1", "2", "2.1", "3", "3.1", "4", "5", "6", "7", "8", "8.1",
+                                 "9", "9.1", "9.2", "9.3", "10", "10.1", "11", "11.1"],
+    "004_3cf1b59f52d3c0c3.txt": ["1", *[f"1.{i}" for i in range(1, 10)], "2", "3", "3.1",
+                                 "4", "4.1", "4.2"],
+}
+# Kinds in order, as one letter each: h = heading, p = paragraph, l = list item.
+SEED_KINDS = {
+    "000_75c4ef5f32257129.txt": "hhpppppllllhpppppph",
+    "001_c18f0d3b8e239802.txt": "hhpppphpph",
+    "002_73b4df2851758c72.txt": "hpppppppphhhh",
+    "003_5a86abd2d97b935c.txt": "hhphphhhhhphppphphp",
+    "004_3cf1b59f52d3c0c3.txt": "hllllppppphhphpp",
+}
+KIND_LETTER = {"heading": "h", "paragraph": "p", "list_item": "l", "table": "t", "figure": "f"}
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _import_seed(app, make_org, name: str, slug: str):
+    organizer = make_org(kind="authority")
+    path = SEEDS_DIR / name
+    assert path.is_file(), f"seed file missing: {path}"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "consultations", "import", str(path), "--slug", slug, "--title", f"Seed {name[:3]}",
+            "--organizer", organizer.slug, "--opens", "2022-10-01T09:00", "--closes", "2022-10-24T16:00",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    consultation = Consultation.by_slug(slug)
+    assert consultation is not None
+    return consultation, result
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_imports_cleanly_as_plain_text(app, client, make_org, name):
+    total, headings, plain, list_items = SEEDS[name]
+    slug = f"seed-{name[:3]}"
+    consultation, result = _import_seed(app, make_org, name, slug)
+
+    assert result.output.strip() == f"Imported {slug}: {total} paragraphs."
+    document = consultation.documents[0]
+    version = document.latest_version
+    assert version.source_format == "text"
+    paragraphs = paragraphs_of(consultation)
+    kinds = Counter(p.kind for p in paragraphs)
+    assert len(paragraphs) == total
+    assert kinds["heading"] == headings
+    assert kinds["paragraph"] == plain
+    assert kinds["list_item"] == list_items
+    assert sum(kinds.values()) == total  # nothing else (no tables or figures in plain text)
+    assert "".join(KIND_LETTER[p.kind] for p in paragraphs) == SEED_KINDS[name]
+    assert [p.number for p in paragraphs] == SEED_NUMBERS[name]
+    assert [p.ordinal for p in paragraphs] == list(range(1, total + 1))
+
+    anchors = [p.anchor for p in paragraphs]
+    assert len(set(anchors)) == total, "every paragraph needs its own anchor"
+    for p in paragraphs:
+        assert p.anchor.startswith("p-") and p.anchor == p.anchor.strip()
+        assert p.text.strip() == p.text and p.text
+        assert "\u00a0" not in p.text  # non-breaking spaces normalized
+        assert not p.text.startswith(("•", "-", "–"))
+
+    html = client.get(f"/consultations/{slug}/").get_data(as_text=True)
+    for p in paragraphs:
+        assert html.count(f'id="{p.anchor}"') == 1, p.anchor
+        assert f'href="#{p.anchor}"' in html
+
+
+def test_seed_000_keeps_identical_paragraphs_apart(app, client, make_org):
+    consultation, _ = _import_seed(app, make_org, "000_75c4ef5f32257129.txt", "seed-dup")
+    paragraphs = paragraphs_of(consultation)
+    by_hash = Counter(p.content_hash for p in paragraphs)
+    duplicated = [h for h, n in by_hash.items() if n > 1]
+    assert len(duplicated) == 1
+    first, second = [p for p in paragraphs if p.content_hash == duplicated[0]]
+    assert first.kind == second.kind == "paragraph"
+    assert first.text == second.text
+    assert (first.number, second.number) == ("2.1", "2.2")
+    assert first.anchor != second.anchor
+    assert second.anchor == f"{first.anchor}-2"
+    # Both can be commented on separately: each has its own comment list.
+    for p in (first, second):
+        response = client.get(f"/consultations/seed-dup/comments/?paragraph={p.anchor}")
+        assert response.status_code == 200
+        assert f"/consultations/seed-dup/comments/?paragraph={p.anchor}" in client.get(
+            "/consultations/seed-dup/"
+        ).get_data(as_text=True)
+
+
+def test_seed_000_bullets_are_list_items(app, make_org):
+    name = "000_75c4ef5f32257129.txt"
+    bullet_lines = [
+        line.strip()[1:].replace("\u00a0", " ").strip()
+        for line in (SEEDS_DIR / name).read_text("utf-8").splitlines()
+        if line.strip().startswith("•")
+    ]
+    assert len(bullet_lines) == 4
+    consultation, _ = _import_seed(app, make_org, name, "seed-bullets")
+    items = [p for p in paragraphs_of(consultation) if p.kind == "list_item"]
+    assert [" ".join(p.text.split()) for p in items] == [" ".join(t.split()) for t in bullet_lines]
+    assert [p.number for p in items] == ["2.6", "2.7", "2.8", "2.9"]
+
+
+def test_seed_001_duplicate_heading_gets_distinct_anchors(app, make_org):
+    consultation, _ = _import_seed(app, make_org, "001_c18f0d3b8e239802.txt", "seed-heading")
+    first, second = paragraphs_of(consultation)[:2]
+    assert first.kind == second.kind == "heading"
+    assert first.text == second.text
+    assert first.anchor != second.anchor
+
+
+def test_all_seeds_in_one_consultation_have_unique_anchors(app, make_org):
+    """Anchors are unique per consultation, also across the parts of a multi-part draft."""
+    first = sorted(SEEDS)[0]
+    consultation, _ = _import_seed(app, make_org, first, "seed-all")
+    for name in sorted(SEEDS)[1:]:
+        add_document(consultation, name, (SEEDS_DIR / name).read_text("utf-8"), "text")
+    # The first seed again: every block now collides with an existing anchor.
+    add_document(consultation, "again", (SEEDS_DIR / first).read_text("utf-8"), "text")
+    db.session.commit()
+    anchors = db.session.scalars(select(Paragraph.anchor)).all()
+    assert len(anchors) == sum(n for n, *_ in SEEDS.values()) + SEEDS[first][0]
+    assert len(set(anchors)) == len(anchors)
+
+
+# --- plain text rules -----------------------------------------------------------------
+
+
+def test_plain_text_bullets_dashes_and_continuation_lines():
+    source = (
+        "Otsikko ilman pistettä\n\n"
+        "Johdantolause ennen luetteloa:\n"
+        "• ensimmäinen kohta\n"
+        "- toinen kohta\n"
+        "  jatkuu seuraavalla rivillä\n"
+        "– kolmas kohta\n\n"
+        "Väliviiva-sana ei ole luettelo.\n"
+    )
+    blocks = parse_text(source)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Otsikko ilman pistettä"),
+        ("paragraph", "Johdantolause ennen luetteloa:"),
+        ("list_item", "ensimmäinen kohta"),
+        ("list_item", "toinen kohta jatkuu seuraavalla rivillä"),
+        ("list_item", "kolmas kohta"),
+        ("paragraph", "Väliviiva-sana ei ole luettelo."),
+    ]
+
+
+def test_plain_text_is_escaped_and_keeps_line_breaks():
+    blocks = parse_text('Rivi <script>alert("x")</script> &\ntoinen rivi.')
+    assert len(blocks) == 1
+    assert "<script" not in blocks[0].html
+    assert "&lt;script&gt;" in blocks[0].html
+    assert "&amp;" in blocks[0].html
+    assert "<br>" in blocks[0].html
+
+
+def test_plain_text_windows_line_endings_and_bom():
+    blocks = parse_text("\ufeffOtsikko\r\n\r\nKappale yksi.\r\n\r\nKappale kaksi.\r\n")
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Otsikko"),
+        ("paragraph", "Kappale yksi."),
+        ("paragraph", "Kappale kaksi."),
+    ]
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+MARKDOWN = """Johdanto ennen ensimmäistä otsikkoa.
+
+# Pääluku
+
+Kappale, jossa on **lihavointia** ja [linkki](https://example.org).
+
+## Alaluku
+
+- Ensimmäinen kohta
+- Toinen kohta
+  - Sisäkkäinen kohta
+- Kolmas kohta
+
+1. Numeroitu yksi
+2. Numeroitu kaksi
+
+### Kolmas taso
+
+| Sarake A | Sarake B |
+|----------|----------|
+| a1       | <b>b1</b> |
+| a2       | b2       |
+
+<script>alert("x")</script>
+
+Teksti <img src=x onerror=alert(1)> ja [vaarallinen](javascript:alert(1)).
+
+# Toinen pääluku
+
+Sama kappale.
+
+Sama kappale.
+"""
+
+
+def test_markdown_blocks_kinds_levels_and_numbers():
+    blocks = parse_markdown_source(MARKDOWN)
+    summary = [(n, b.kind, b.level, b.text) for b, n in zip(blocks, number_blocks(blocks))]
+    assert [s[:3] for s in summary] == [
+        ("0.1", "paragraph", 0),
+        ("1", "heading", 1),
+        ("1.1", "paragraph", 0),
+        ("1.2", "heading", 2),
+        ("1.3", "list_item", 0),
+        ("1.4", "list_item", 0),
+        ("1.5", "list_item", 0),
+        ("1.6", "list_item", 0),
+        ("1.7", "list_item", 0),
+        ("1.8", "list_item", 0),
+        ("1.9", "heading", 3),
+        ("1.10", "table", 0),
+        ("1.11", "paragraph", 0),
+        ("1.12", "paragraph", 0),
+        ("2", "heading", 1),
+        ("2.1", "paragraph", 0),
+        ("2.2", "paragraph", 0),
+    ]
+    texts = [s[3] for s in summary]
+    # Nested list items are blocks of their own; a parent item does not swallow its child.
+    assert texts[4:8] == ["Ensimmäinen kohta", "Toinen kohta", "Sisäkkäinen kohta", "Kolmas kohta"]
+    assert texts[8:10] == ["Numeroitu yksi", "Numeroitu kaksi"]
+    assert texts[2] == "Kappale, jossa on lihavointia ja linkki."  # plain text for search
+
+
+def test_markdown_inline_formatting_and_links_are_kept_safely():
+    blocks = parse_markdown_source(MARKDOWN)
+    html = blocks[2].html
+    assert "<strong>lihavointia</strong>" in html
+    assert 'href="https://example.org"' in html
+    assert 'rel="nofollow ugc noopener"' in html
+
+
+def test_markdown_table_is_one_block():
+    blocks = parse_markdown_source(MARKDOWN)
+    tables = [b for b in blocks if b.kind == "table"]
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.html.count("<table>") == 1
+    assert table.html.count("<tr>") == 3
+    assert "<th>Sarake A</th>" in table.html
+    assert "a1" in table.text and "b2" in table.text
+    # Raw HTML inside a cell is text, not markup.
+    assert "<b>" not in table.html
+    assert "&lt;b&gt;b1&lt;/b&gt;" in table.html
+    # Cells are not blocks of their own.
+    assert not any(b.text in ("a1", "Sarake A") for b in blocks)
+
+
+def test_markdown_raw_html_is_escaped():
+    blocks = parse_markdown_source(MARKDOWN)
+    all_html = "".join(b.html for b in blocks)
+    assert "<script" not in all_html
+    assert "<img" not in all_html
+    assert "href=\"javascript" not in all_html  # left as plain text, never a link
+    assert "&lt;script&gt;" in blocks[12].html
+
+
+def test_markdown_numbering_when_top_level_is_h2():
+    blocks = parse_markdown_source("## Eka\n\nTeksti.\n\n### Ala\n\nLisää.\n\n## Toka\n\nTeksti kaksi.\n")
+    assert number_blocks(blocks) == ["1", "1.1", "1.2", "1.3", "2", "2.1"]
+    assert [b.level for b in blocks if b.kind == "heading"] == [2, 3, 2]
+
+
+def test_markdown_import_through_cli_renders_anchored_blocks(app, client, make_org, tmp_path):
+    organizer = make_org(kind="authority")
+    path = tmp_path / "luonnos.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=["consultations", "import", str(path), "--slug", "md-luonnos", "--title", "Markdown",
+              "--organizer", organizer.slug, "--opens", "2030-01-01", "--closes", "2030-02-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Imported md-luonnos: 17 paragraphs."
+    db.session.expire_all()
+    consultation = Consultation.by_slug("md-luonnos")
+    assert consultation.documents[0].latest_version.source_format == "markdown"
+    paragraphs = paragraphs_of(consultation)
+    assert len(paragraphs) == 17
+    assert _count(Paragraph) == 17
+    same = [p for p in paragraphs if p.text == "Sama kappale."]
+    assert len(same) == 2 and same[0].anchor != same[1].anchor
+
+    html = client.get("/consultations/md-luonnos/").get_data(as_text=True)
+    for p in paragraphs:
+        assert html.count(f'id="{p.anchor}"') == 1
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+    assert "<table>" in html
+    assert "<h3>" in html  # level-1 heading of the draft, below the page's h1/h2
