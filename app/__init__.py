@@ -12,6 +12,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    register_search(app)
     register_hooks(app)
     return app
 
@@ -38,9 +39,10 @@ def register_blueprints(app: Flask) -> None:
     from comments.reports import bp as reports_bp
     from comments.views import bp as comments_bp
     from consultations.manage import bp as manage_bp
+    from consultations.version_views import bp as versions_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp):
+    for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
         app.register_blueprint(blueprint)
 
 
@@ -54,6 +56,12 @@ def register_cli(app: Flask) -> None:
     register_outbox_cli(app)
     register_consultation_cli(app)
     register_demo_cli(app)
+
+
+def register_search(app: Flask) -> None:
+    import search
+
+    search.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:

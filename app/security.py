@@ -63,5 +63,7 @@ def _set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_assign_request_id)
+    # First of all before_request hooks: errors raised by earlier hooks (CSRFProtect)
+    # must also carry the request id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _assign_request_id)
     app.after_request(_set_headers)

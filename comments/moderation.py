@@ -54,7 +54,11 @@ def _log(comment: Comment, action: str, actor: User | None, reason: str | None =
 
 def report_comment(comment: Comment, user, ip: str, user_agent: str, reason: str, details: str) -> Report:
     """Store a report; the unique index refuses a second open one from the same reporter.
-    Reaching the threshold hides the comment pending review, exactly once."""
+    Reaching the threshold hides the comment pending review, exactly once.
+
+    On AlreadyReported the caller must roll back. (No SAVEPOINT here: under pysqlite a
+    SAVEPOINT that opens the transaction commits the report on RELEASE, apart from its
+    audit event and the auto-hide.)"""
     if reason not in REASONS:
         raise ModerationError(_l("Choose a reason for the report."))
     details = (details or "").strip()
@@ -67,9 +71,9 @@ def report_comment(comment: Comment, user, ip: str, user_agent: str, reason: str
         comment_id=comment.id, reporter_key=key, reason=reason, details=details,
         reporter_id=user.id if user is not None and user.is_authenticated else None,
     )
+    db.session.add(report)
     try:
-        with db.session.begin_nested():
-            db.session.add(report)
+        db.session.flush()
     except IntegrityError:
         raise AlreadyReported(_l("You have already reported this comment.")) from None
     _log(comment, "report", report.reporter, reason, details)
@@ -96,7 +100,7 @@ def _auto_hide_if_due(comment: Comment) -> None:
     )
     if result.rowcount == 1:
         db.session.refresh(comment)
-        _log(comment, "auto_hide", None, note=_("%(n)d reports", n=threshold))
+        _log(comment, "auto_hide", None)
         _tell_author_hidden(comment)
 
 

@@ -74,7 +74,7 @@ def act(comment_id: int, action: str):
     except ModerationError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("moderation.queue"), 303)
+        return render_template("moderation/queue.html", items=moderation_queue(current_user), form=form), 422
     db.session.commit()
     flash(_("Done: comment %(id)d.", id=comment.id), "success")
     if request.form.get("back") == "comment":

@@ -1,0 +1,255 @@
+"""`make bench-search`: the search engine on a generated Finnish corpus, with a naive
+LIKE scan and bare SQLite FTS5 on the same corpus as yardsticks.
+
+BENCH_DOCS (default 100000) comments of 40-150 words from a Zipf-distributed vocabulary of
+real Finnish case forms, 200 consultations, 500 organizations, 8 years. Every query asks
+for the top 10 with highlights and organization and year facet counts. BENCH_ENGINE=postgres
+(with KUULO_TEST_POSTGRES_URL) measures the PostgreSQL engine instead of Whoosh.
+Writes bench/results/search.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from search import analysis  # noqa: E402
+from search.engine import SearchDocument, SearchRequest  # noqa: E402
+from search.query import parse_query  # noqa: E402
+
+DOCS = int(os.environ.get("BENCH_DOCS", "100000"))
+ENGINE = os.environ.get("BENCH_ENGINE", "whoosh")
+QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
+ADDS = int(os.environ.get("BENCH_ADDS", "1000"))
+CONSULTATIONS, ORGANIZATIONS, YEARS = 200, 500, 8
+RESULTS = ROOT / "bench" / "results" / "search.json"
+
+# Nouns whose plural keeps the stem (…o/u/y/ö), so stem + ending is a real Finnish form.
+NOUNS = (
+    "talo koulu järjestö palvelu kirjasto virasto ympäristö neuvosto museo asukas-x kieli-x tuotto "
+    "työtapa-x yhteisö kumppanuus-x tulo arvo jako malli-x vero-x raportti-x keino-x kulu menu-x tilasto "
+    "kokemus-x taho osio syy tuki-x lupa-x pohja-x tieto toimisto kerho teko kuntoutus-x hoito ohjelma-x "
+    "tausta-x esitys-x mielipide-x linjaus-x tavoite-x vastuu keskus-x luonnos-x kysely-x arvio vaikutus-x"
+).split()
+NOUNS = [n for n in NOUNS if not n.endswith("-x")]
+PREFIXES = (
+    "hyvinvointi kunta lapsi perhe sosiaali nuoriso kulttuuri liikunta terveys vanhus kansalais "
+    "yhteistyö vapaaehtois lähi alue kylä koti koulu asiakas vertais"
+).split()
+ENDINGS = ("", "n", "a", "ssa", "sta", "on", "lla", "lta", "lle", "na", "ksi", "t", "jen", "ja",
+           "issa", "ista", "ihin", "illa", "ilta", "ille", "ina", "iksi", "mme", "nsa", "kin", "ssakin")
+COMMON = (
+    "ja on että ei se ovat myös tai kuin mutta joka jotka sekä tämä voi ole kanssa niin jos vain "
+    "kun mukaan osalta tulee tulisi sen ne olisi kaikki meidän hyvä pitää tärkeää erityisesti "
+    "järjestöjen avustuksista kunnissa hyvinvointialueella toiminta-avustuksen yhdistysten "
+    "lausunnossa ehdotamme pidämme esitämme katsomme kannatamme vastustamme"
+).split()
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    words = list(COMMON)
+    for noun in NOUNS:
+        words.extend(noun + ending for ending in ENDINGS)
+        for prefix in PREFIXES:
+            words.extend(prefix + noun + ending for ending in rng.sample(ENDINGS, 8))
+    rng.shuffle(words[len(COMMON):])
+    return words
+
+
+def zipf_weights(n: int) -> list[float]:
+    return [1.0 / (rank + 1) ** 1.05 for rank in range(n)]
+
+
+def make_corpus(rng: random.Random):
+    words = vocabulary(rng)
+    weights = zipf_weights(len(words))
+    cumulative = list(_accumulate(weights))
+    start = datetime(2018, 1, 1, tzinfo=timezone.utc)
+    consultations = []
+    for c in range(CONSULTATIONS):
+        opens = start + timedelta(days=rng.randrange(YEARS * 365 - 60))
+        consultations.append((c + 1, opens, opens + timedelta(days=45)))
+    documents = []
+    for i in range(DOCS):
+        consultation_id, opens, closes = consultations[rng.randrange(CONSULTATIONS)]
+        length = rng.randint(40, 150)
+        text = " ".join(rng.choices(words, cum_weights=cumulative, k=length)).capitalize() + "."
+        documents.append(SearchDocument(
+            kind="comment", object_id=i + 1, consultation_id=consultation_id,
+            organization_id=rng.randrange(ORGANIZATIONS) + 1,
+            date=opens + timedelta(days=rng.randrange(45), seconds=rng.randrange(86400)),
+            opens_at=opens, closes_at=closes, language="fi", text=text,
+        ))
+    return words, weights, documents
+
+
+def _accumulate(values):
+    total = 0.0
+    for value in values:
+        total += value
+        yield total
+
+
+def percentiles(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    return {"p50": round(statistics.median(ordered), 2),
+            "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 2)}
+
+
+def query_words(rng, words, weights, n):
+    # Query words follow the same Zipf law as the text: some very common, most rare.
+    return rng.choices(words[len(COMMON) // 2:], weights=weights[len(COMMON) // 2:], k=n)
+
+
+def make_queries(rng, words, weights) -> dict[str, list[str]]:
+    singles = query_words(rng, words, weights, QUERIES)
+    pairs = [f"{a} {b}" for a, b in zip(query_words(rng, words, weights, QUERIES),
+                                        query_words(rng, words, weights, QUERIES))]
+    phrases = [f'"{a} {b}"' for a, b in zip(query_words(rng, words, weights, QUERIES),
+                                            query_words(rng, words, weights, QUERIES))]
+    long_words = [w for w in query_words(rng, words, weights, QUERIES * 3) if len(w) >= 5][:QUERIES]
+    prefixes = [w[:max(4, len(w) // 2)] + "*" for w in long_words]
+    return {"single": singles, "and2": pairs, "phrase": phrases, "prefix": prefixes}
+
+
+def make_engine(directory: str):
+    if ENGINE == "postgres":
+        from sqlalchemy import create_engine, text
+
+        from search.models import SearchEntry
+        from search.postgres_engine import PostgresEngine
+
+        url = os.environ.get("KUULO_TEST_POSTGRES_URL",
+                             "postgresql+psycopg://kuulo:kuulo@127.0.0.1:5432/kuulo_test")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS search_document"))
+        SearchEntry.__table__.create(engine)
+        return PostgresEngine(lambda: engine)
+    from search.whoosh_engine import WhooshEngine
+
+    return WhooshEngine(directory)
+
+
+def timed_engine_queries(engine, texts, queries, now) -> list[float]:
+    samples = []
+    for text in queries:
+        started = time.perf_counter()
+        parsed = parse_query(text)
+        results = engine.search(SearchRequest(query=parsed, now=now, limit=10))
+        for hit in results.hits:  # as the page does: highlight the original text of the top 10
+            analysis.highlight(texts[hit.object_id], "fi", parsed.matcher)
+        assert "organization" in results.facets and "year" in results.facets
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def sqlite_yardsticks(documents, singles, directory) -> tuple[list[float], list[float]]:
+    """LIKE '%word%' and bare FTS5, each with top 10, a highlight and org/year facet counts."""
+    connection = sqlite3.connect(os.path.join(directory, "yardstick.sqlite"))
+    connection.executescript(
+        "CREATE TABLE doc (id INTEGER PRIMARY KEY, organization INTEGER, year INTEGER, date TEXT, text TEXT);"
+        "CREATE VIRTUAL TABLE doc_fts USING fts5(text, content='doc', content_rowid='id');"
+    )
+    connection.executemany(
+        "INSERT INTO doc VALUES (?, ?, ?, ?, ?)",
+        ((d.object_id, d.organization_id, d.date.year, d.date.isoformat(), d.text) for d in documents),
+    )
+    connection.execute("INSERT INTO doc_fts(doc_fts) VALUES ('rebuild')")
+    connection.commit()
+
+    def facets(where: str, argument: str):
+        for column in ("organization", "year"):
+            connection.execute(f"SELECT {column}, count(*) FROM doc WHERE {where} GROUP BY {column}",
+                               (argument,)).fetchall()
+
+    like, fts = [], []
+    for word in singles:
+        started = time.perf_counter()
+        pattern = f"%{word}%"
+        rows = connection.execute(
+            "SELECT id, text FROM doc WHERE text LIKE ? ORDER BY date DESC LIMIT 10", (pattern,)
+        ).fetchall()
+        facets("text LIKE ?", pattern)
+        for _id, text in rows:
+            text.lower().find(word)
+        like.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        match = '"' + word.replace('"', "") + '"'
+        connection.execute(
+            "SELECT rowid, highlight(doc_fts, 0, '<mark>', '</mark>') FROM doc_fts WHERE doc_fts MATCH ? "
+            "ORDER BY rank LIMIT 10", (match,)
+        ).fetchall()
+        facets("id IN (SELECT rowid FROM doc_fts WHERE doc_fts MATCH ?)", match)
+        fts.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return like, fts
+
+
+def main() -> None:
+    rng = random.Random(20240601)
+    analysis.preload()
+    words, weights, documents = make_corpus(rng)
+    texts = {d.object_id: d.text for d in documents}
+    queries = make_queries(rng, words, weights)
+    now = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="kuulo-bench-") as directory:
+        engine = make_engine(os.path.join(directory, "index"))
+        started = time.perf_counter()
+        engine.rebuild(documents)
+        build_s = time.perf_counter() - started
+        print(f"built {len(documents)} documents in {build_s:.1f} s", flush=True)
+
+        query_ms = {name: percentiles(timed_engine_queries(engine, texts, qs, now)) for name, qs in queries.items()}
+        print("queries", query_ms, flush=True)
+
+        add_ms = []
+        last = documents[-1]
+        for n in range(ADDS):
+            document = SearchDocument(
+                kind="comment", object_id=DOCS + n + 1, consultation_id=last.consultation_id,
+                organization_id=rng.randrange(ORGANIZATIONS) + 1, date=now - timedelta(days=30),
+                opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=15), language="fi",
+                text=documents[rng.randrange(DOCS)].text,
+            )
+            texts[document.object_id] = document.text
+            started = time.perf_counter()
+            engine.update([document])
+            add_ms.append((time.perf_counter() - started) * 1000)
+        after = percentiles(timed_engine_queries(engine, texts, queries["single"], now))
+        print("adds", percentiles(add_ms), "after adds", after, flush=True)
+        engine.close()
+
+        like, fts = sqlite_yardsticks(documents, queries["single"], directory)
+
+    result = {
+        "docs": DOCS,
+        "engine": engine.name,
+        "build_s": round(build_s, 1),
+        "add_commit_ms": percentiles(add_ms),
+        "query_ms": query_ms,
+        "after_adds_query_ms": {"single": after},
+        "like_ms": {"single": percentiles(like)},
+        "fts5_ms": {"single": percentiles(fts)},
+        "vocabulary": len(words),
+        "queries_per_kind": QUERIES,
+        "analyzer": analysis.VOIKKO.backend,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""The one text analyzer both search engines use, at index time and at query time.
+
+Finnish words are lemmatized with Voikko (the system libvoikko when installed, pyvoikko
+otherwise); words Voikko does not know fall back to a snowball stem; compounds also yield
+their parts at index time. Swedish words get simplemma's lemma plus a snowball stem, and
+a dictionary split of compounds at index time. Every token also keeps its lowercased
+surface form as a `_`-marked term, so exact words and prefixes always match.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+LANGUAGES = ("fi", "sv")
+SURFACE_MARK = "_"  # surface-form terms: "_järjestöjen"; never produced by the tokenizer
+WORD_RE = re.compile(r"[^\W_]+(?:[-‐'’][^\W_]+)*")
+
+_MIN_PART = 3  # compound parts shorter than this are noise ("yö" aside, rarely searched)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written
+    start: int
+    end: int
+    position: int
+
+
+def tokenize(text: str) -> list[Token]:
+    return [
+        Token(match.group(), match.start(), match.end(), position)
+        for position, match in enumerate(WORD_RE.finditer(text or ""))
+    ]
+
+
+def normalize(word: str) -> str:
+    return word.lower().replace("’", "'").replace("‐", "-")
+
+
+def _clean_lemma(lemma: str) -> str:
+    """Voikko marks boundaries inside lemmas ("hyvin=vointi", "toiminta--avustus")."""
+    return re.sub(r"[=\-'\s]+", "", lemma.lower())
+
+
+# --- Finnish: Voikko, loaded lazily once per process -------------------------------------
+
+class _Voikko:
+    """(lemma, compound parts) analyses of one word from whichever Voikko is available."""
+
+    def __init__(self) -> None:
+        self.backend = ""
+        self._analyse = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._analyse is not None:
+                return
+            try:
+                self._analyse = self._system()
+                self.backend = "libvoikko"
+            except Exception:  # no system library or no Finnish dictionary: use pyvoikko
+                import pyvoikko  # loads the transducer (about 3 s, 280 MB) at import
+
+                def analyse(word: str):
+                    out = []
+                    for analysis in pyvoikko.analyse(word):
+                        parts = [p.BASEFORM for p in (analysis.COMPOUND_PARTS or [])]
+                        out.append((analysis.BASEFORM, parts))
+                    return out
+
+                self._analyse = analyse
+                self.backend = "pyvoikko"
+
+    @staticmethod
+    def _system():
+        import libvoikko  # the ctypes binding shipped with the system library
+
+        voikko = libvoikko.Voikko("fi")
+        part_re = re.compile(r"\+[^+(]*\(([^)]*)\)")
+
+        def analyse(word: str):
+            out = []
+            for analysis in voikko.analyze(word):
+                parts = [p for p in part_re.findall(analysis.get("WORDBASES", "")) if p]
+                out.append((analysis.get("BASEFORM", word), parts if len(parts) > 1 else []))
+            return out
+
+        return analyse
+
+    def analyse(self, word: str):
+        if self._analyse is None:
+            self.load()
+        return self._analyse(word)
+
+
+VOIKKO = _Voikko()
+_FI_STEMMER = snowballstemmer.stemmer("finnish")
+_SV_STEMMER = snowballstemmer.stemmer("swedish")
+_stem_lock = threading.Lock()  # snowball stemmer objects keep state between calls
+
+
+def _stem(stemmer, word: str) -> str:
+    with _stem_lock:
+        return stemmer.stemWord(word)
+
+
+@dataclass(frozen=True)
+class WordAnalysis:
+    lemmas: frozenset[str]  # what queries match
+    parts: frozenset[str]  # compound parts: added at index time only
+    known: bool
+
+
+@lru_cache(maxsize=200_000)
+def analyse_fi(word: str) -> WordAnalysis:
+    word = normalize(word)
+    analyses = VOIKKO.analyse(word)
+    if not analyses and "-" in word:  # "covid-19-pandemia": analyse the pieces
+        pieces = [analyse_fi(piece) for piece in word.split("-") if piece]
+        lemmas = frozenset(lemma for piece in pieces for lemma in piece.lemmas)
+        parts = frozenset(p for piece in pieces for p in piece.parts)
+        return WordAnalysis(lemmas, parts, any(piece.known for piece in pieces))
+    if not analyses:
+        return WordAnalysis(frozenset({_stem(_FI_STEMMER, word)}), frozenset(), False)
+    lemmas, parts = set(), set()
+    for lemma, compound_parts in analyses:
+        lemmas.add(_clean_lemma(lemma))
+        for part in compound_parts:
+            cleaned = _clean_lemma(part)
+            if len(cleaned) >= _MIN_PART:
+                parts.add(cleaned)
+    return WordAnalysis(frozenset(lemmas), frozenset(parts - lemmas), True)
+
+
+# --- Swedish: simplemma lemma + snowball stem ---------------------------------------------
+
+def _sv_known(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang="sv")
+
+
+def _sv_lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="sv").lower()
+
+
+def _sv_terms(word: str) -> set[str]:
+    lemma = _sv_lemma(word)
+    return {lemma, _stem(_SV_STEMMER, lemma), _stem(_SV_STEMMER, word)}
+
+
+def _sv_compound_tail(lemma: str) -> str | None:
+    """The last part of a compound: "välfärdsområde" -> "område". Of the splits into two
+    known words (the first may end in a linking s), the most balanced one wins."""
+    best, best_score = None, 0
+    for cut in range(_MIN_PART, len(lemma) - 3):
+        head, tail = lemma[:cut], lemma[cut:]
+        if not _sv_known(tail):
+            continue
+        if _sv_known(head) or (head.endswith("s") and len(head) > _MIN_PART and _sv_known(head[:-1])):
+            score = min(len(head), len(tail))
+            if score > best_score:
+                best, best_score = tail, score
+    return best
+
+
+@lru_cache(maxsize=200_000)
+def analyse_sv(word: str) -> WordAnalysis:
+    word = normalize(word)
+    if "-" in word:
+        pieces = [analyse_sv(piece) for piece in word.split("-") if piece]
+        lemmas = frozenset(lemma for piece in pieces for lemma in piece.lemmas)
+        parts = frozenset(p for piece in pieces for p in piece.parts)
+        return WordAnalysis(lemmas, parts, any(piece.known for piece in pieces))
+    lemmas = _sv_terms(word)
+    parts: set[str] = set()
+    tail = _sv_compound_tail(_sv_lemma(word))
+    if tail:
+        parts = _sv_terms(tail)
+    return WordAnalysis(frozenset(lemmas), frozenset(parts - lemmas), _sv_known(word))
+
+
+def analyse_word(word: str, language: str) -> WordAnalysis:
+    return analyse_sv(word) if language == "sv" else analyse_fi(word)
+
+
+# --- Index and query terms ---------------------------------------------------------------
+
+@lru_cache(maxsize=200_000)
+def token_terms(word: str, language: str) -> frozenset[str]:
+    """Every index term of one token: lemmas, compound parts and the surface form."""
+    analysis = analyse_word(word, language)
+    return analysis.lemmas | analysis.parts | {SURFACE_MARK + normalize(word)}
+
+
+def index_terms(text: str, language: str) -> list[tuple[int, frozenset[str]]]:
+    """(position, terms) for each token: several terms may share one position."""
+    return [(token.position, token_terms(token.text, language)) for token in tokenize(text)]
+
+
+@lru_cache(maxsize=50_000)
+def query_terms(word: str) -> frozenset[str]:
+    """A query word matches in both languages: its Finnish lemmas, its Swedish lemma and
+    stems when it may be Swedish, and its exact surface form. No compound parts: `alue`
+    finds `hyvinvointialue`, not the other way round."""
+    word = normalize(word)
+    finnish = analyse_fi(word)
+    terms = set(finnish.lemmas) | {SURFACE_MARK + word}
+    swedish = analyse_sv(word)
+    if swedish.known or not finnish.known:
+        terms |= swedish.lemmas
+    return frozenset(terms)
+
+
+def prefix_terms(word: str) -> tuple[str, str]:
+    """Prefixes match lemmas and surface forms: `järjest*`, `avustuks*`."""
+    word = normalize(word)
+    return word, SURFACE_MARK + word
+
+
+def preload() -> None:
+    """Load the dictionaries now (for example in gunicorn's master before forking)."""
+    VOIKKO.load()
+    analyse_sv("förening")
+
+
+# --- Content language -----------------------------------------------------------------------
+
+_FI_MARKERS = frozenset(
+    "ja on ei että se ovat myös tai kuin mutta joka jotka olla sekä tämä voi ole kanssa niin "
+    "jos vain kun mukaan osalta tulee tulisi sen ne olisi ollut kaikki meidän hyvä pitää".split()
+)
+_SV_MARKERS = frozenset(
+    "och att det som en är för på med av till inte den de har om vi kan ska också eller från "
+    "men så detta denna ett var vara skulle bör alla våra enligt samt när inom".split()
+)
+
+
+def detect_language(text: str, fallback: str = "fi") -> str:
+    """fi or sv, from function words and letters; the fallback when there is no evidence."""
+    words = [normalize(t.text) for t in tokenize(text[:5000])]
+    fi_score = sum(1 for w in words if w in _FI_MARKERS)
+    sv_score = sum(1 for w in words if w in _SV_MARKERS)
+    fi_score += sum(1 for w in words if re.search(r"(aa|ee|ii|uu|yy|ää|öö|ss[aä]|ll[aä]|sta|stä)$", w)) / 4
+    sv_score += 2 * sum(1 for w in words if "å" in w)
+    if fi_score == sv_score:
+        return fallback if fallback in LANGUAGES else "fi"
+    return "fi" if fi_score > sv_score else "sv"
+
+
+# --- Highlighting on the original words -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Matcher:
+    """The positive terms and prefixes of a query, for highlighting."""
+
+    terms: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+
+    def matches(self, word: str, language: str) -> bool:
+        terms = token_terms(word, language)
+        if terms & self.terms:
+            return True
+        return any(term.startswith(prefix) for prefix in self.prefixes for term in terms)
+
+
+def highlight(text: str, language: str, matcher: Matcher, width: int = 240) -> list[tuple[str, bool]]:
+    """A snippet of `text` around the densest matches, as (segment, is_match) pairs.
+    Plain strings: the template escapes them, so the snippet cannot carry markup."""
+    tokens = tokenize(text)
+    hits = [t for t in tokens if matcher.matches(t.text, language)]
+    if len(text) <= width:
+        start, end = 0, len(text)
+    else:
+        center = _densest(hits, width) if hits else 0
+        start = max(0, center - width // 3)
+        end = min(len(text), start + width)
+        start = max(0, end - width)
+        start = _word_boundary(text, start, forward=True) if start else 0
+        end = _word_boundary(text, end, forward=False) if end < len(text) else end
+    segments: list[tuple[str, bool]] = []
+    if start > 0:
+        segments.append(("… ", False))
+    cursor = start
+    for token in hits:
+        if token.start < start or token.end > end:
+            continue
+        if token.start > cursor:
+            segments.append((text[cursor:token.start], False))
+        segments.append((text[token.start:token.end], True))
+        cursor = token.end
+    if cursor < end:
+        segments.append((text[cursor:end], False))
+    if end < len(text):
+        segments.append((" …", False))
+    return segments
+
+
+def _densest(hits: list[Token], width: int) -> int:
+    best, best_count = hits[0].start, 0
+    for i, token in enumerate(hits):
+        count = sum(1 for other in hits[i:] if other.start - token.start < width // 2)
+        if count > best_count:
+            best, best_count = token.start, count
+    return best
+
+
+def _word_boundary(text: str, index: int, forward: bool) -> int:
+    step = 1 if forward else -1
+    limit = 30
+    while 0 < index < len(text) and not text[index].isspace() and limit:
+        index += step
+        limit -= 1
+    return index

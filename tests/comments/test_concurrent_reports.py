@@ -1,0 +1,257 @@
+"""Concurrent reports against a REAL server (werkzeug, threaded, on a SQLite file):
+one open report per reporter even when the same one arrives several times at once, and
+the auto-hide fires exactly once when reports arrive at the same moment (Decidim
+CVE-2023-47634 was such a race). No request may fail with a 5xx.
+
+Every client first loads the report form (session cookie + CSRF token), then all clients
+wait at a barrier and post together. Every request has a timeout and the server is shut
+down in the fixture's teardown."""
+from __future__ import annotations
+
+import http.cookiejar
+import logging
+import re
+import sqlite3
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale, gettext
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app.extensions import db
+from tests.conftest import PASSWORD, paragraphs_of
+
+TIMEOUT = 20  # seconds, for every request, barrier and join
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class _ErrorRecorder(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+
+@dataclass
+class LiveServer:
+    url: str
+    errors: list = field(default_factory=list)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app of this test (its own SQLite file) on 127.0.0.1 and a free port."""
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")  # a file, shared by threads
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    recorder = _ErrorRecorder()
+    app.logger.addHandler(recorder)
+    thread = threading.Thread(target=server.serve_forever, name="kuulo-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", errors=recorder.records)
+    finally:
+        server.shutdown()
+        thread.join(timeout=TIMEOUT)
+        server.server_close()
+        app.logger.removeHandler(recorder)
+        assert not thread.is_alive(), "the server thread did not stop"
+
+
+class Browser:
+    """One visitor: its own cookies (or shared ones) and User-Agent, over real HTTP."""
+
+    def __init__(self, base: str, user_agent: str, jar: http.cookiejar.CookieJar | None = None):
+        self.base = base
+        self.user_agent = user_agent
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar()
+
+    def _open(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers={"User-Agent": self.user_agent})
+        try:
+            with opener.open(request, timeout=TIMEOUT) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode("utf-8", "replace")
+
+    def get(self, path):
+        return self._open(path)
+
+    def post(self, path, data):
+        return self._open(path, data)
+
+    def token(self, path) -> str:
+        status, page = self.get(path)
+        assert status == 200, (path, status)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email):
+        token = self.token("/auth/login")
+        status, _ = self.post("/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+        assert status == 200  # the redirect after login was followed
+
+
+def burst(jobs) -> list:
+    """Run the callables at the same moment (after a barrier); their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            results[index] = job()
+        except BaseException as error:  # reported below, never swallowed
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, job), daemon=True) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT * 3)
+    assert not any(t.is_alive() for t in threads), "a client did not finish in time"
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def rows(app, sql, params=()):
+    """Read what is committed in the database file, through a separate connection."""
+    with sqlite3.connect(db.engine.url.database, timeout=TIMEOUT) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def t(app, message, **variables):
+    with app.test_request_context(), force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+        return gettext(message, **variables)
+
+
+@pytest.fixture
+def world(make_org, make_user, make_consultation, make_comment):
+    authority = make_org(kind="authority")
+    association = make_org()
+    author = make_user(orgs=[association])
+    reporter = make_user(orgs=[make_org()])
+    consultation = make_consultation(organizer=authority)
+    anchor = next(p.anchor for p in paragraphs_of(consultation) if p.kind == "paragraph")
+    comments = [
+        make_comment(consultation, author, association, body=f"Samanaikaisesti ilmiannettu {i}.", anchor=anchor)
+        for i in range(3)
+    ]
+    return SimpleNamespace(author=author, reporter=reporter, consultation=consultation, comments=comments)
+
+
+def _report_form(comment_id):
+    return f"/comments/{comment_id}/report"
+
+
+def _reporters(live_server, comment_id, n):
+    browsers = []
+    for i in range(n):
+        browser = Browser(live_server.url, f"Mozilla/5.0 (Concurrent test client {i}) Firefox/128.{i}")
+        browsers.append((browser, browser.token(_report_form(comment_id))))
+    return browsers
+
+
+def _post_all(browsers, comment_id, reason="spam"):
+    return burst([
+        (lambda b=browser, tok=token: b.post(
+            _report_form(comment_id), {"reason": reason, "details": "", "csrf_token": tok}
+        ))
+        for browser, token in browsers
+    ])
+
+
+def _auto_hides(app, comment_id) -> int:
+    return rows(app, "SELECT count(*) FROM moderation_event WHERE comment_id = ? AND action = 'auto_hide'",
+                (comment_id,))[0][0]
+
+
+def test_eight_reporters_at_once_all_counted_and_auto_hide_fires_once(app, world, live_server):
+    """Threshold = N: every report must be accepted (none can see the comment hidden before
+    its own report is in), and the last ones race to hide it."""
+    n = 8
+    app.config["REPORT_AUTO_HIDE_THRESHOLD"] = n
+    comment = world.comments[0]
+    browsers = _reporters(live_server, comment.id, n)
+    results = _post_all(browsers, comment.id)
+
+    statuses = [status for status, _ in results]
+    assert statuses == [200] * n, statuses
+    thanks = t(app, "Thank you for your report")
+    assert all(thanks in page for _, page in results)
+    assert rows(app, "SELECT count(*) FROM report WHERE comment_id = ?", (comment.id,)) == [(n,)]
+    assert rows(app, "SELECT count(DISTINCT reporter_key) FROM report WHERE comment_id = ?", (comment.id,)) == [(n,)]
+    assert rows(app, "SELECT count(*) FROM moderation_event WHERE comment_id = ? AND action = 'report'",
+                (comment.id,)) == [(n,)]
+    assert _auto_hides(app, comment.id) == 1
+    assert rows(app, "SELECT visibility, pending_review FROM comment WHERE id = ?", (comment.id,)) == [("hidden", 1)]
+    assert rows(app, "SELECT count(*) FROM outbox_message WHERE kind = 'comment_hidden'") == [(1,)]
+    assert live_server.errors == []
+
+
+def test_reports_racing_past_the_default_threshold_hide_once(app, world, live_server):
+    """Threshold 3 with 8 reporters at once, three times over: the comment is hidden exactly
+    once each time. A report that arrives after the hide is refused with the clear 403
+    page (hidden comments cannot be reported); none fails, none is lost."""
+    assert app.config["REPORT_AUTO_HIDE_THRESHOLD"] == 3
+    n = 8
+    thanks = t(app, "Thank you for your report")
+    refused = t(app, "This comment cannot be reported")
+    for comment in world.comments:
+        browsers = _reporters(live_server, comment.id, n)
+        results = _post_all(browsers, comment.id)
+        statuses = [status for status, _ in results]
+        assert all(status in (200, 403) for status in statuses), statuses
+        accepted = [page for status, page in results if status == 200]
+        assert all(thanks in page for page in accepted)
+        assert all(refused in page for status, page in results if status == 403)
+        stored = rows(app, "SELECT count(*) FROM report WHERE comment_id = ?", (comment.id,))[0][0]
+        assert stored == len(accepted) >= 3
+        assert _auto_hides(app, comment.id) == 1, comment.id
+        assert rows(app, "SELECT visibility FROM comment WHERE id = ?", (comment.id,)) == [("hidden",)]
+    assert rows(app, "SELECT count(*) FROM outbox_message WHERE kind = 'comment_hidden'") == [(len(world.comments),)]
+    assert live_server.errors == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed_in"])
+def test_same_reporter_five_times_at_once_is_one_report(app, world, live_server, who):
+    comment = world.comments[0]
+    jar = http.cookiejar.CookieJar()  # one browser, five clicks
+    first = Browser(live_server.url, "Mozilla/5.0 (Double clicker) Firefox/128.0", jar)
+    if who == "signed_in":
+        first.login(world.reporter.email)
+    token = first.token(_report_form(comment.id))
+    browsers = [(Browser(live_server.url, first.user_agent, jar), token) for _ in range(5)]
+    results = _post_all(browsers, comment.id, reason="offensive")
+
+    statuses = [status for status, _ in results]
+    assert statuses == [200] * 5, statuses
+    thanks, already = t(app, "Thank you for your report"), t(app, "Already reported")
+    assert sum(thanks in page for _, page in results) == 1
+    assert sum(already in page for _, page in results) == 4
+    assert rows(app, "SELECT count(*), min(status) FROM report WHERE comment_id = ?", (comment.id,)) == [(1, "open")]
+    assert rows(app, "SELECT count(*) FROM moderation_event WHERE comment_id = ?", (comment.id,)) == [(1,)]
+    key = rows(app, "SELECT reporter_key FROM report WHERE comment_id = ?", (comment.id,))[0][0]
+    if who == "signed_in":
+        assert key == f"u:{world.reporter.id}"
+    else:
+        assert re.fullmatch(r"a:[0-9a-f]{64}", key)
+    assert _auto_hides(app, comment.id) == 0
+    assert live_server.errors == []

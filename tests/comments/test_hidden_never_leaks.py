@@ -1,0 +1,310 @@
+"""A hidden comment's text never leaves the server except to the moderators: not on any
+public page, not to its author, not in counts, not through search (Decidim
+CVE-2026-40870, adhocracy4's blocked comments in search results).
+
+Every check is done both after an official's decision and after the automatic hide by
+reports, as an anonymous visitor, as another member, as the author and as the
+organizer's official (who sees the text only in the moderation queue).
+
+The JSON API, the exports and the summary are checked when their routes are
+registered; until then those cases are skipped with a reason (they did not exist when
+the moderation feature was written).
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask.testing import FlaskClient
+from flask_babel import force_locale, ngettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.timeutil import utcnow
+from comments.models import Comment
+from comments.moderation import hide_comment, report_comment
+from comments.services import edit_comment
+from tests.conftest import csrf_from, login, paragraphs_of
+
+MARKER = "Salaisuussana"            # in the hidden comment's current text
+OLD_MARKER = "Vanhaversiosana"      # in the hidden comment's earlier revision
+REPLY_MARKER = "Vastauksensana"     # in a visible reply to it
+QUOTE_MARKER = "Lainaussana"
+
+
+class FreshContextClient(FlaskClient):
+    """Every request in its own application context, as in production (see test_auth)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context_per_request(app):
+    app.test_client_class = FreshContextClient
+
+
+def fresh(comment_id) -> Comment:
+    db.session.expire_all()
+    return db.session.get(Comment, comment_id)
+
+
+def body_text(response) -> str:
+    """Everything the response carries, as text (an XLSX is a zip of XML)."""
+    data = response.get_data()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return html.unescape(data.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def world(app, make_org, make_user, make_consultation, make_comment):
+    authority = make_org(name="Testikaupunki", kind="authority")
+    official = make_user(role="official", orgs=[authority])
+    association = make_org(name="Kotiseutuyhdistys ry", slug="kotiseutu")
+    author = make_user(orgs=[association])
+    other_org = make_org(name="Toinen yhdistys ry", slug="toinen")
+    replier = make_user(orgs=[other_org])
+    consultation = make_consultation(organizer=authority, title="Kaavaluonnos")
+    anchor = next(p.anchor for p in paragraphs_of(consultation) if p.kind == "paragraph")
+    comment = make_comment(consultation, author, association, body=f"{OLD_MARKER} ensin.", anchor=anchor)
+    edit_comment(comment, author, f"{MARKER} ja **lihavoitu** {QUOTE_MARKER}.")
+    db.session.commit()
+    reply = make_comment(consultation, replier, other_org, body=f"{REPLY_MARKER} vastaa.", parent=comment)
+    # A second visible comment on the same paragraph, so the counts are not just 0/1.
+    make_comment(consultation, replier, other_org, body="Näkyvä kommentti.", anchor=anchor)
+    return SimpleNamespace(
+        authority=authority, official=official, association=association, author=author,
+        other_org=other_org, replier=replier, consultation=consultation, anchor=anchor,
+        comment=comment, reply=reply,
+    )
+
+
+def hide_by_official(world):
+    hide_comment(fresh(world.comment.id), world.official, "offensive", "")
+    db.session.commit()
+
+
+def hide_by_reports(world):
+    for i in range(3):
+        report_comment(fresh(world.comment.id), None, f"203.0.113.{i}", "UA", "spam", "")
+        db.session.commit()
+    assert fresh(world.comment.id).pending_review
+
+
+HIDERS = {"official": hide_by_official, "reports": hide_by_reports}
+
+
+def public_urls(world) -> dict[str, str]:
+    slug, cid = world.consultation.slug, world.comment.id
+    return {
+        "front page": "/",
+        "consultation list": "/consultations/",
+        "open consultations": "/consultations/?status=open",
+        "consultation page": f"/consultations/{slug}/",
+        "consultation page opened": f"/consultations/{slug}/?open={world.anchor}",
+        "comment list": f"/consultations/{slug}/comments/",
+        "comment list by paragraph": f"/consultations/{slug}/comments/?paragraph={world.anchor}",
+        "comment list by organization": f"/consultations/{slug}/comments/?organization={world.association.slug}",
+        "comment list by other organization": f"/consultations/{slug}/comments/?organization={world.other_org.slug}",
+        "permalink": f"/comments/{cid}",
+        "permalink of the reply": f"/comments/{world.reply.id}",
+        "report page": f"/comments/{cid}/report",
+        "edit page": f"/comments/{cid}/edit",
+        "appeal page": f"/comments/{cid}/appeal",
+    }
+
+
+def clients(app, world):
+    anonymous = app.test_client()
+    result = {"anonymous": anonymous}
+    for name, user in (("member", world.replier), ("author", world.author), ("official", world.official)):
+        client = app.test_client()
+        assert login(client, user).status_code == 302
+        result[name] = client
+    return result
+
+
+def info_box_count(page: str, slug: str) -> int:
+    return int(re.search(rf'href="/consultations/{slug}/comments/">(\d+)</a>', page).group(1))
+
+
+def paragraph_count(page: str, slug: str, anchor: str) -> int:
+    return int(re.search(rf'href="/consultations/{slug}/comments/\?paragraph={anchor}">\s*(\d+)', page).group(1))
+
+
+# --- the pages -----------------------------------------------------------------------------
+
+
+def test_the_markers_are_public_before_hiding(app, world):
+    """The check below is meaningful: the same pages do show the text while it is visible."""
+    page = body_text(app.test_client().get(f"/consultations/{world.consultation.slug}/"))
+    assert MARKER in page and REPLY_MARKER in page
+    permalink = body_text(app.test_client().get(f"/comments/{world.comment.id}"))
+    assert OLD_MARKER in permalink  # the earlier revision is public while the comment is
+
+
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_hidden_text_is_on_no_public_page(app, world, hider):
+    HIDERS[hider](world)
+    for who, client in clients(app, world).items():
+        for name, url in public_urls(world).items():
+            response = client.get(url)
+            assert response.status_code < 500, (who, name, response.status_code)
+            page = body_text(response)
+            for marker in (MARKER, OLD_MARKER, QUOTE_MARKER):
+                assert marker not in page, f"{marker} leaked to {who} on {name} ({url})"
+            if name in ("consultation page", "comment list", "permalink", "permalink of the reply",
+                        "comment list by paragraph"):
+                assert REPLY_MARKER in page, f"the visible reply vanished for {who} on {name}"
+
+
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_edit_report_and_appeal_pages_refuse_without_the_text(app, world, hider):
+    HIDERS[hider](world)
+    all_clients = clients(app, world)
+    author = all_clients["author"]
+    response = author.get(f"/comments/{world.comment.id}/edit")
+    assert response.status_code == 403
+    # Saving an edit is refused too, and the text stays as it was.
+    token = csrf_from(author, "/")
+    response = author.post(f"/comments/{world.comment.id}/edit", data={"body": "Uusi teksti", "csrf_token": token})
+    assert response.status_code == 403
+    assert fresh(world.comment.id).body_source.startswith(MARKER)
+    for who, client in all_clients.items():
+        assert client.get(f"/comments/{world.comment.id}/report").status_code == 403, who
+    assert author.get(f"/comments/{world.comment.id}/appeal").status_code == 200
+
+
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_counts_leave_out_the_hidden_comment(app, world, hider):
+    slug = world.consultation.slug
+    before = body_text(app.test_client().get(f"/consultations/{slug}/"))
+    total, on_paragraph = info_box_count(before, slug), paragraph_count(before, slug, world.anchor)
+    assert (total, on_paragraph) == (3, 3)  # the comment, its reply and one more
+
+    HIDERS[hider](world)
+    after = body_text(app.test_client().get(f"/consultations/{slug}/"))
+    assert info_box_count(after, slug) == total - 1
+    assert paragraph_count(after, slug, world.anchor) == on_paragraph - 1
+
+    # The comment list's own count counts visible threads only (two roots, one hidden).
+    listing = body_text(app.test_client().get(f"/consultations/{slug}/comments/"))
+    with app.test_request_context(), force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+        one, two = (ngettext("%(num)d comment", "%(num)d comments", n) for n in (1, 2))
+    assert re.search(rf">\s*{re.escape(one)}\s*<", listing)
+    assert not re.search(rf">\s*{re.escape(two)}\s*<", listing)
+
+
+def test_hidden_reply_is_a_placeholder_on_its_roots_pages(app, world, make_comment):
+    hidden_reply = make_comment(
+        world.consultation, world.replier, world.other_org, body="Piilotettavavastaus", parent=world.comment
+    )
+    hide_comment(fresh(hidden_reply.id), world.official, "spam", "")
+    db.session.commit()
+    for url in (f"/consultations/{world.consultation.slug}/", f"/comments/{world.comment.id}",
+                f"/comments/{hidden_reply.id}", f"/consultations/{world.consultation.slug}/comments/"):
+        page = body_text(app.test_client().get(url))
+        assert "Piilotettavavastaus" not in page, url
+        assert MARKER in page, url  # the root is still visible
+
+
+def test_the_official_still_sees_the_text_in_the_queue(app, world):
+    hide_by_reports(world)
+    official = clients(app, world)["official"]
+    page = body_text(official.get("/moderation/"))
+    assert MARKER in page
+    # ...but not on the public pages (checked above), and nobody else sees the queue.
+    assert clients(app, world)["member"].get("/moderation/").status_code == 403
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _search(client, word):
+    response = client.get(f"/search?q={word}&open=1")
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def _result_count(page: str) -> int:
+    match = re.search(r'role="status">\s*(\d+)', page)
+    assert match, page[:3000]
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_search_never_finds_the_hidden_comment(app, world, hider):
+    if "search.search" not in app.view_functions:
+        pytest.skip("search is not part of the app")
+    client = app.test_client()
+    found = body_text(_search(client, MARKER))
+    assert _result_count(found) == 1 and f"/comments/{world.comment.id}" in found  # indexed while visible
+
+    HIDERS[hider](world)
+    for who, client in clients(app, world).items():
+        page = body_text(_search(client, MARKER))
+        assert _result_count(page) == 0, f"the hidden comment is still counted in search for {who}"
+        assert f'href="/comments/{world.comment.id}"' not in page
+        page = body_text(_search(client, QUOTE_MARKER))
+        assert _result_count(page) == 0
+    # The visible reply is still found.
+    assert _result_count(body_text(_search(app.test_client(), REPLY_MARKER))) == 1
+
+
+# --- JSON API, exports, summary (when they exist) ---------------------------------------------
+
+OPTIONAL = {
+    "api comments": ("/api/v1/consultations/<slug>/comments", "/api/v1/consultations/{slug}/comments"),
+    "api consultation": ("/api/v1/consultations/<slug>", "/api/v1/consultations/{slug}"),
+    "api summary": ("/api/v1/consultations/<slug>/summary", "/api/v1/consultations/{slug}/summary"),
+    "export csv": ("/consultations/<slug>/export.csv", "/consultations/{slug}/export.csv"),
+    "export xlsx": ("/consultations/<slug>/export.xlsx", "/consultations/{slug}/export.xlsx"),
+    "export json": ("/consultations/<slug>/export.json", "/consultations/{slug}/export.json"),
+    "summary": ("/consultations/<slug>/summary", "/consultations/{slug}/summary"),
+}
+
+
+def close(consultation):
+    now = utcnow()
+    consultation.opens_at, consultation.closes_at = now - timedelta(days=20), now - timedelta(days=1)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("phase", ["open", "closed"])
+@pytest.mark.parametrize("name", sorted(OPTIONAL))
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_api_exports_and_summary_leave_out_the_hidden_comment(app, world, hider, name, phase):
+    rule, url = OPTIONAL[name]
+    if rule not in {r.rule for r in app.url_map.iter_rules()}:
+        pytest.skip(f"{rule} is not registered (yet)")
+    url = url.format(slug=world.consultation.slug)
+    if phase == "closed":
+        close(world.consultation)
+    visible_before = body_text(app.test_client().get(url))
+    HIDERS[hider](world)
+    for who, client in clients(app, world).items():
+        if who == "official":
+            continue  # an official's export may be a different document; public ones are checked
+        response = client.get(url)
+        assert response.status_code < 500, (who, name)
+        text = body_text(response)
+        for marker in (MARKER, OLD_MARKER, QUOTE_MARKER):
+            assert marker not in text, f"{marker} leaked to {who} through {name}"
+        if response.status_code == 200 and REPLY_MARKER in visible_before:
+            assert REPLY_MARKER in text, f"the visible reply vanished from {name}"
+
+
+def test_hidden_comment_rows_stay_in_the_database(app, world):
+    """Hiding is not deleting: the row, the text and the revision are all kept."""
+    hide_by_official(world)
+    comment = db.session.scalar(select(Comment).where(Comment.id == world.comment.id))
+    assert comment.body_source.startswith(MARKER)
+    assert comment.revisions and OLD_MARKER in comment.revisions[0].body_source
