@@ -1,6 +1,8 @@
 """Application factory: the table of contents of Kuulo."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from config import INSTANCE_DIR, config_from_env
@@ -24,7 +26,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     db_setup.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -44,6 +46,13 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (pages_bp, auth_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
         app.register_blueprint(blueprint)
+
+    # Responses, summary, exports, open data API and attachments (issue 8).
+    from comments import api, exports, response_views, summary_views
+    from consultations import attachments
+
+    for module in (response_views, summary_views, exports, api, attachments):
+        app.register_blueprint(module.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,168 @@
+"""Responses (vastineet): an official's decision and answer to one comment.
+
+A response is a draft until the summary is published: publishing copies the draft into
+the `published_*` columns, and only those are ever shown to the public. Two officials
+editing one response are kept apart by optimistic locking (`version_id`).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.markup import render_comment, stored_html
+from app.models import User
+from app.timeutil import UTCDateTime, utcnow
+from comments.models import Comment
+
+DECISIONS = {
+    "accepted": _l("Accepted"),
+    "partly": _l("Partly accepted"),
+    "not_accepted": _l("Not accepted"),
+    "noted": _l("Noted"),
+}
+ANSWERABLE_STATUSES = ("closed", "summarized")
+RESPONSE_MAX_LENGTH = 10000
+
+
+def decision_label(key: str | None):
+    return DECISIONS.get(key or "", "")
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), unique=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the public sees: copied from the draft columns when the summary is published.
+    published_decision: Mapped[str | None] = mapped_column(String(20))
+    published_source: Mapped[str | None] = mapped_column(Text)
+    published_html: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: every UPDATE checks and bumps it (SQLAlchemy version_id_col).
+    version_id: Mapped[int] = mapped_column(nullable=False)
+
+    comment: Mapped[Comment] = relationship()
+    author: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def decision_label(self):
+        return decision_label(self.decision)
+
+    @property
+    def published_decision_label(self):
+        return decision_label(self.published_decision)
+
+    @property
+    def body(self):
+        return stored_html(self.body_html)
+
+    @property
+    def published_body(self):
+        return stored_html(self.published_html or "")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return (self.decision, self.body_source) != (self.published_decision, self.published_source)
+
+    def publish(self, moment: datetime) -> None:
+        self.published_decision = self.decision
+        self.published_source = self.body_source
+        self.published_html = self.body_html
+        self.published_at = self.published_at or moment
+
+
+class ResponseError(ValueError):
+    """A rule the input broke; the message is for the user, `field` names the form field."""
+
+    def __init__(self, message, field: str = "form"):
+        super().__init__(message)
+        self.field = field
+
+
+class ResponseConflict(ResponseError):
+    """Someone else saved the response after this official loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _l(
+                "Another official saved this response while you were editing it. Your text is "
+                "kept below and was not saved: compare it with the saved response and save again."
+            )
+        )
+
+
+def can_answer(consultation) -> bool:
+    return consultation.status in ANSWERABLE_STATUSES
+
+
+def response_for(comment: Comment) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.comment_id == comment.id))
+
+
+def responses_by_comment(comment_ids) -> dict[int, Response]:
+    ids = list(comment_ids)
+    if not ids:
+        return {}
+    query = select(Response).where(Response.comment_id.in_(ids)).options(selectinload(Response.author))
+    return {r.comment_id: r for r in db.session.scalars(query)}
+
+
+def progress(consultation) -> tuple[int, int]:
+    """(answered, total) over the consultation's visible comments: "32 / 57 answered"."""
+    visible = (Comment.consultation_id == consultation.id, Comment.visible())
+    total = db.session.scalar(select(func.count(Comment.id)).where(*visible))
+    answered = db.session.scalar(
+        select(func.count(Response.id)).join(Comment, Comment.id == Response.comment_id).where(*visible)
+    )
+    return answered, total
+
+
+def save_response(comment: Comment, official: User, decision: str, body: str, expected_version: int) -> Response:
+    """Save the draft of a response. `expected_version` is the version the official's form
+    was built from (0 for a new response); a different stored version is a conflict."""
+    if not can_answer(comment.consultation):
+        raise ResponseError(_l("Responses can be written only after the consultation has closed."))
+    if not comment.is_visible:
+        raise ResponseError(_l("A comment hidden by moderation is not answered."))
+    if decision not in DECISIONS:
+        raise ResponseError(_l("Choose a decision."), "decision")
+    body = (body or "").strip()
+    if len(body) > RESPONSE_MAX_LENGTH:
+        raise ResponseError(_l("The response can be at most %(n)d characters long.", n=RESPONSE_MAX_LENGTH), "body")
+    response = response_for(comment)
+    if (response.version_id if response else 0) != expected_version:
+        raise ResponseConflict()
+    if response is None:
+        response = Response(comment=comment, author=official, decision=decision)
+        db.session.add(response)
+    elif (response.decision, response.body_source) == (decision, body):
+        return response
+    response.decision = decision
+    response.body_source = body
+    response.body_html = render_comment(body)
+    response.author = official
+    response.updated_at = utcnow()
+    try:
+        # The UPDATE checks version_id again: a save between our read and this flush
+        # (or a parallel first save, caught by the unique comment_id) is a conflict too.
+        with db.session.begin_nested():
+            db.session.flush()
+    except (StaleDataError, IntegrityError):
+        raise ResponseConflict() from None
+    return response

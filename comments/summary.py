@@ -1,0 +1,161 @@
+"""The official's summary of a consultation, and publishing it with the responses.
+
+Publishing sets `Consultation.summary_published_at`, from which the status `summarized`
+is derived, copies every response draft into its published columns and tells the people
+who commented through the outbox. Services flush; the request commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.markup import render_comment, stored_html
+from app.models import User
+from app.outbox import notify
+from app.timeutil import UTCDateTime, utcnow
+from comments.models import Comment
+from comments.responses import Response, ResponseConflict, ResponseError, can_answer
+from consultations.models import Consultation
+
+SUMMARY_MAX_LENGTH = 50000
+
+
+class Summary(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), unique=True)
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_source: Mapped[str | None] = mapped_column(Text)
+    published_html: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(nullable=False)
+
+    consultation: Mapped[Consultation] = relationship()
+    author: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def body(self):
+        return stored_html(self.body_html)
+
+    @property
+    def published_body(self):
+        return stored_html(self.published_html or "")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.body_source != self.published_source
+
+
+def summary_of(consultation: Consultation) -> Summary | None:
+    return db.session.scalar(select(Summary).where(Summary.consultation_id == consultation.id))
+
+
+def published_summary_of(consultation: Consultation) -> Summary | None:
+    """The summary the public may see: published, of a published consultation."""
+    if not consultation.published:
+        return None
+    summary = summary_of(consultation)
+    return summary if summary is not None and summary.is_published else None
+
+
+def save_summary(consultation: Consultation, official: User, body: str, expected_version: int) -> Summary:
+    if not can_answer(consultation):
+        raise ResponseError(_l("The summary can be written only after the consultation has closed."))
+    body = (body or "").strip()
+    if len(body) > SUMMARY_MAX_LENGTH:
+        raise ResponseError(_l("The summary can be at most %(n)d characters long.", n=SUMMARY_MAX_LENGTH), "body")
+    summary = summary_of(consultation)
+    if (summary.version_id if summary else 0) != expected_version:
+        raise ResponseConflict()
+    if summary is None:
+        summary = Summary(consultation=consultation, author=official)
+        db.session.add(summary)
+    elif summary.body_source == body:
+        return summary
+    summary.body_source = body
+    summary.body_html = render_comment(body)
+    summary.author = official
+    summary.updated_at = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except (StaleDataError, IntegrityError):
+        raise ResponseConflict() from None
+    return summary
+
+
+def publish_summary(consultation: Consultation, official: User, body: str, expected_version: int) -> Summary:
+    """Save the summary and publish it with every response. The first publication makes
+    the consultation `summarized` and notifies the commenters; later ones update the text."""
+    summary = save_summary(consultation, official, body, expected_version)
+    if not summary.body_source:
+        raise ResponseError(_l("Write the summary before publishing it."), "body")
+    now = utcnow()
+    first = consultation.summary_published_at is None
+    summary.published_source = summary.body_source
+    summary.published_html = summary.body_html
+    summary.published_at = summary.published_at or now
+    consultation.summary_published_at = consultation.summary_published_at or now
+    responses = db.session.scalars(
+        select(Response).join(Comment, Comment.id == Response.comment_id).where(
+            Comment.consultation_id == consultation.id
+        )
+    )
+    for response in responses:
+        response.publish(now)
+    if first:
+        _notify_commenters(consultation)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except StaleDataError:
+        raise ResponseConflict() from None
+    return summary
+
+
+def _notify_commenters(consultation: Consultation) -> None:
+    """Everyone whose visible comment is in the consultation, once each: for
+    organizations, the members who wrote on their behalf."""
+    authors = db.session.scalars(
+        select(User)
+        .where(
+            User.id.in_(
+                select(Comment.author_id).where(Comment.consultation_id == consultation.id, Comment.visible())
+            ),
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    ).all()
+    try:
+        url = url_for("summary.show", slug=consultation.slug, _external=True)
+    except RuntimeError:  # outside a request (CLI)
+        url = f"/consultations/{consultation.slug}/summary"
+    title = consultation.title
+    for author in authors:
+        notify(
+            author,
+            "summary_published",
+            lambda: _("Summary published: %(title)s", title=title),
+            lambda: _(
+                "The organizer has published the summary of the consultation \"%(title)s\" and its "
+                "responses to the comments: %(url)s",
+                title=title,
+                url=url,
+            ),
+        )

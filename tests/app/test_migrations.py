@@ -1,0 +1,89 @@
+"""The migrations build the schema the models describe, on SQLite and on PostgreSQL, and
+survive a round trip down and up again with data in the tables."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from app.extensions import db
+from comments.demo import load_demo
+from config import TestConfig
+from tests.search.conftest import POSTGRES_URL, require_postgres
+
+FIRST_REVISION = "64cf9b5e98a3"
+
+
+def flask_db(app, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["db", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def migrated_app(url: str):
+    settings = TestConfig()
+    settings.SQLALCHEMY_DATABASE_URI = url
+    return create_app(settings)
+
+
+def assert_schema_matches_models(app) -> None:
+    flask_db(app, "check")  # exits non-zero when the models and the database differ
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+
+
+def test_check_notices_a_database_behind_the_models(tmp_path):
+    app = migrated_app(f"sqlite:///{tmp_path / 'kuulo.sqlite'}")
+    flask_db(app, "upgrade", FIRST_REVISION)
+    assert app.test_cli_runner().invoke(args=["db", "check"]).exit_code != 0
+
+
+def test_sqlite_upgrade_downgrade_upgrade_with_demo_data(tmp_path):
+    app = migrated_app(f"sqlite:///{tmp_path / 'kuulo.sqlite'}")
+    flask_db(app, "upgrade")
+    assert_schema_matches_models(app)
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        versions = db.session.execute(text("SELECT count(*) FROM document_version")).scalar_one()
+    assert versions > 0
+
+    flask_db(app, "downgrade", FIRST_REVISION)
+    flask_db(app, "upgrade")
+    assert_schema_matches_models(app)
+    with app.app_context():
+        rows = db.session.execute(
+            text("SELECT count(*), count(created_at) FROM document_version")
+        ).one()
+        broken = db.session.execute(text("PRAGMA foreign_key_check")).all()
+    assert rows == (versions, versions)
+    assert broken == []
+
+
+@pytest.fixture
+def postgres_schema_url():
+    require_postgres()
+    schema = "kuulo_migrations_test"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def test_postgres_upgrade_builds_the_model_schema_with_the_gin_index(postgres_schema_url):
+    app = migrated_app(postgres_schema_url)
+    flask_db(app, "upgrade")
+    assert_schema_matches_models(app)
+    with app.app_context():
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("search_document")}
+        flask_db(app, "downgrade", "base")
+        remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        db.engine.dispose()
+    assert "ix_search_document_terms" in indexes
+    assert remaining == set()
