@@ -1,5 +1,5 @@
-"""`flask demo`: a fictional county, three associations, three consultations with
-comments. Our own Finnish text; running it twice changes nothing."""
+"""`flask demo`: a fictional county, three associations, four consultations (open,
+closed, upcoming, summarized) with comments. Our own Finnish text; running it twice changes nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,13 +7,17 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
 from app.auth.services import add_membership, create_user
 from app.extensions import db
 from app.models import User
 from app.organizations import create_organization, organization_by_slug
 from app.timeutil import utcnow
+from comments.models import Comment
+from comments.responses import save_response
 from comments.services import post_comment
+from comments.summary import publish_summary
 from consultations.models import Consultation
 from consultations.importer import parse_source
 from consultations.services import add_document, add_version, create_consultation
@@ -49,6 +53,35 @@ OPEN_COMMENTS = [
     ("edustaja@kuulo.example", "omaishoitajat", None,
      "Kokonaisuutena luonnos on selkeä. Toivomme, että seurannasta raportoidaan myös yhdistysten omissa tilaisuuksissa, ei vain verkkosivuilla."),
 ]
+SUMMARIZED_COMMENTS = [
+    ("edustaja@kuulo.example", "rantakulma", "2.2",
+     "Talkootyö sopii kyläyhdistyksellemme hyvin. Tarvitsemme kuitenkin apua kentän pohjatöihin, joihin tarvitaan koneita."),
+    ("nuoret@kuulo.example", "nuorten-tuki", "2.1",
+     "Avoimet koulunpihat ovat nuorille tärkeitä. Toivomme pihoille myös katoksen, jossa voi olla sateella."),
+    ("edustaja@kuulo.example", "omaishoitajat", "2.3",
+     "Kiitos, että ikääntyneet on otettu huomioon. Välineiden viereen tarvitaan penkki, jolla omaishoitaja voi odottaa."),
+    ("nuoret@kuulo.example", "nuorten-tuki", "3.1",
+     "Asukaskyselyn lisäksi nuoria kannattaa kuulla kouluissa, koska he vastaavat harvoin verkkokyselyihin."),
+    ("edustaja@kuulo.example", "rantakulma", None,
+     "Suunnitelma on hyvä. Toivomme, että kylien kentät otetaan mukaan jo ensimmäisenä vuonna."),
+]
+SUMMARIZED_RESPONSES = [
+    # (comment index, decision, response)
+    (0, "accepted", "Hyvinvointialue tilaa kenttien pohjatyöt urakoitsijalta, ja yhdistykset vastaavat pintatöistä."),
+    (1, "partly", "Katoksia rakennetaan kolmeen kouluun vuonna 2027. Muiden koulujen tarve arvioidaan käytön perusteella."),
+    (2, "accepted", "Jokaisen kuntoiluvälineryhmän viereen tulee penkki."),
+    (3, "accepted", "Nuorten kysely tehdään kouluissa oppituntien aikana yhdessä oppilaskuntien kanssa."),
+    (4, "not_accepted", "Ensimmäisenä vuonna kunnostetaan koulujen pihat, koska ne ovat useimpien asukkaiden lähellä. Kylien kentät ovat vuorossa vuonna 2027."),
+]
+SUMMARY_TEXT = """Lausuntokierroksella saatiin viisi kommenttia kolmelta järjestöltä. Kommentit tukivat suunnitelman suuntaa.
+
+Suunnitelmaan tehtiin kolme muutosta:
+
+- kenttien pohjatyöt tilataan urakoitsijalta
+- kuntoiluvälineiden viereen tulee penkit
+- nuorten mielipiteet kerätään kouluissa
+
+Kylien kenttien aikataulu pysyy ennallaan. Perustelut ovat vastinetaulukossa."""
 CLOSED_COMMENTS = [
     ("edustaja@kuulo.example", "omaishoitajat", "1.1", "Tarkoitus on kuvattu hyvin. Lisäisimme osallisuuden rinnalle yhteisöllisyyden."),
     ("nuoret@kuulo.example", "nuorten-tuki", "1.2", "Myös rekisteröimättömät nuorten ryhmät tarvitsisivat tukea. Voisiko niille olla oma kevyt haku?"),
@@ -91,7 +124,7 @@ def _post_all(consultation: Consultation, comments, start_offset: timedelta) -> 
 
 def _consultation(slug, title, summary, parts, opens_in, closes_in, comments=(), comment_start=None, revision=None):
     if Consultation.by_slug(slug) is not None:
-        return
+        return None
     now = utcnow()
     # Created open so the comments go through the same service as real ones.
     consultation = create_consultation(
@@ -112,6 +145,20 @@ def _consultation(slug, title, summary, parts, opens_in, closes_in, comments=(),
         add_version(consultation.documents[part - 1], parse_source(text, "markdown"), text, "markdown", note)
     consultation.opens_at, consultation.closes_at = now + opens_in, now + closes_in
     db.session.flush()
+    return consultation
+
+
+def _summarize(consultation: Consultation | None) -> None:
+    """Answer the comments and publish the summary, as an official does after the deadline."""
+    if consultation is None:  # already in place
+        return
+    official = User.by_email("virkailija@kuulo.example")
+    comments = db.session.scalars(
+        select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.created_at, Comment.id)
+    ).all()
+    for index, decision, text in SUMMARIZED_RESPONSES:
+        save_response(comments[index], official, decision, text, 0)
+    publish_summary(consultation, official, SUMMARY_TEXT, 0)
 
 
 def load_demo() -> None:
@@ -139,6 +186,13 @@ def load_demo() -> None:
         [("Kehittämisohjelma", "ikaihmiset.txt")],
         timedelta(days=14), timedelta(days=45),
     )
+    _summarize(_consultation(
+        "lahiliikuntapaikat",
+        "Lähiliikuntapaikkojen kehittämissuunnitelma 2026–2028",
+        "Miten koulujen pihat, kylien kentät ja ulkokuntoiluvälineet palvelevat kaikkia asukkaita.",
+        [("Suunnitelma", "lahiliikunta.md")],
+        timedelta(days=-200), timedelta(days=-170), SUMMARIZED_COMMENTS, timedelta(days=195),
+    ))
 
 
 def register(app: Flask) -> None:

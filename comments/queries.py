@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
+from comments.responses import Response, published_responses_by_comment
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 
@@ -31,6 +32,8 @@ class Discussion:
     counts: Counter = field(default_factory=Counter)
     visible_total: int = 0
     version_notes: dict[int, VersionNote] = field(default_factory=dict)
+    # The authority's published answers, by comment id (once the summary is out).
+    responses: dict[int, Response] = field(default_factory=dict)
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]
@@ -73,6 +76,8 @@ def load_discussion(consultation: Consultation, *, anchor: str | None = None, or
             replies[comment.parent_id].append(comment)
     discussion.replies = dict(replies)
     discussion.version_notes = _version_notes(consultation, comments)
+    if consultation.status == "summarized":
+        discussion.responses = published_responses_by_comment(c.id for c in visible)
     if anchor is not None:
         discussion.roots = [c for c in discussion.roots if c.paragraph_anchor == anchor]
     if org_slug:

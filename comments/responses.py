@@ -123,6 +123,15 @@ def responses_by_comment(comment_ids) -> dict[int, Response]:
     return {r.comment_id: r for r in db.session.scalars(query)}
 
 
+def published_responses_by_comment(comment_ids) -> dict[int, Response]:
+    """What the public may read: responses published with the summary."""
+    ids = list(comment_ids)
+    if not ids:
+        return {}
+    query = select(Response).where(Response.comment_id.in_(ids), Response.published_at.is_not(None))
+    return {r.comment_id: r for r in db.session.scalars(query)}
+
+
 def progress(consultation) -> tuple[int, int]:
     """(answered, total) over the consultation's visible comments: "32 / 57 answered"."""
     visible = (Comment.consultation_id == consultation.id, Comment.visible())

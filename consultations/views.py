@@ -16,6 +16,7 @@ STATUS_FILTERS = {
     "open": _l("Open"),
     "upcoming": _l("Upcoming"),
     "closed": _l("Closed"),
+    "summarized": _l("Summarized"),
 }
 
 
@@ -27,8 +28,11 @@ def _public_consultations(status: str | None):
         query = query.order_by(Consultation.closes_at)
     elif status == "upcoming":
         query = query.where(Consultation.opens_at > now).order_by(Consultation.opens_at)
-    elif status == "closed":
+    elif status == "closed":  # summarized ones are closed too
         query = query.where(Consultation.closes_at <= now).order_by(Consultation.closes_at.desc())
+    elif status == "summarized":
+        query = query.where(Consultation.summary_published_at.is_not(None))
+        query = query.order_by(Consultation.summary_published_at.desc())
     else:
         query = query.order_by(Consultation.closes_at.desc())
     return db.session.scalars(query).all()

@@ -12,7 +12,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's loggers
 logger = logging.getLogger('alembic.env')
 # SQLite cannot reflect the lower(email) index; no migration rebuilds the user table.
 warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")

@@ -142,3 +142,16 @@ def test_unknown_action_is_400(world, client_as):
         data={"body": "x", "version": "0", "action": "delete", "csrf_token": token(client)},
     )
     assert response.status_code == 400
+
+
+def test_listing_filters_summarized_consultations(world, client_as, make_consultation):
+    make_consultation(status="closed", slug="vain-suljettu")
+    official = client_as(world, "official")
+    anonymous = client_as(world, "anonymous")
+    assert f"/consultations/{world.slug}/" not in anonymous.get("/consultations/?status=summarized").get_data(as_text=True)
+    assert publish(official, world).status_code == 303
+    summarized = anonymous.get("/consultations/?status=summarized").get_data(as_text=True)
+    closed = anonymous.get("/consultations/?status=closed").get_data(as_text=True)
+    assert f"/consultations/{world.slug}/" in summarized
+    assert "/consultations/vain-suljettu/" not in summarized
+    assert f"/consultations/{world.slug}/" in closed and "/consultations/vain-suljettu/" in closed
