@@ -67,6 +67,10 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")
     ATTACHMENT_TYPE_MISMATCH = os.environ.get("ATTACHMENT_TYPE_MISMATCH", "rename")
+    # Rendered summary pages and exports, per process: at most this many bytes, and
+    # rebuilt at the latest after this many seconds (see comments/render_cache.py).
+    RENDER_CACHE_MAX_BYTES = int(os.environ.get("RENDER_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+    RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "600"))
 
 
 class DevelopmentConfig(Config):

@@ -11,6 +11,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from flask import Blueprint, abort, request
 from flask import Response as HttpResponse
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from app.extensions import limiter
 from app.i18n import local_time
 from app.timeutil import utcnow
+from comments.render_cache import rendered
 from comments.response_table import ResponseTable, load_response_table
 from comments.serializers import comment_dict, consultation_dict, iso
 from consultations.models import Consultation
@@ -150,7 +152,7 @@ def to_json(table: ResponseTable) -> bytes:
     ]
     document = {
         "consultation": consultation_dict(table.consultation),
-        "exported_at": iso(utcnow()),
+        "exported_at": iso(utcnow()),  # when this rendering was made (exports are cached)
         "hidden_by_moderation": table.hidden_count,
         "comments": comments,
     }
@@ -160,11 +162,20 @@ def to_json(table: ResponseTable) -> bytes:
 # --- routes ----------------------------------------------------------------------------
 
 
-def _published_table(slug: str) -> ResponseTable:
-    consultation = Consultation.with_draft(slug)
+def _published(slug: str) -> Consultation:
+    consultation = Consultation.by_slug(slug)
     if consultation is None or not consultation.published:
         abort(404)
-    return load_response_table(consultation, published_only=True)
+    return consultation
+
+
+def _export(consultation: Consultation, kind: str, make: Callable[[ResponseTable], bytes]) -> bytes:
+    """The export, from the render cache or built from the response table."""
+
+    def build() -> bytes:
+        return make(load_response_table(Consultation.with_draft(consultation.slug), published_only=True))
+
+    return rendered(consultation, kind, build)
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
@@ -180,21 +191,19 @@ def csv_export(slug: str):
     separator = CSV_SEPARATORS.get(request.args.get("sep", ","))
     if separator is None:
         abort(400)
-    table = _published_table(slug)
-    return _download(to_csv(table, separator), "text/csv", f"{slug}-comments.csv")
+    data = _export(_published(slug), f"csv{separator}", lambda table: to_csv(table, separator))
+    return _download(data, "text/csv", f"{slug}-comments.csv")
 
 
 @bp.get("/consultations/<slug>/export.xlsx")
 @limiter.limit("30 per minute")
 def xlsx_export(slug: str):
-    table = _published_table(slug)
-    return _download(to_xlsx(table), XLSX_MIME, f"{slug}-comments.xlsx")
+    return _download(_export(_published(slug), "xlsx", to_xlsx), XLSX_MIME, f"{slug}-comments.xlsx")
 
 
 @bp.get("/consultations/<slug>/export.json")
 @limiter.limit("30 per minute")
 def json_export(slug: str):
-    table = _published_table(slug)
-    response = HttpResponse(to_json(table), mimetype="application/json")
+    response = HttpResponse(_export(_published(slug), "json", to_json), mimetype="application/json")
     response.headers["Content-Disposition"] = f'inline; filename="{slug}-comments.json"'
     return response

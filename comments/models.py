@@ -74,6 +74,9 @@ class Comment(db.Model):
     )
     reports: Mapped[list[Report]] = relationship(back_populates="comment", order_by="Report.id")
 
+    # The latest edit in a consultation, read from the index alone (comments/render_cache.py).
+    __table_args__ = (Index("ix_comment_consultation_edited", "consultation_id", "edited_at"),)
+
     @classmethod
     def visible(cls):
         """The one filter every public listing, count and export goes through."""

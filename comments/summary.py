@@ -111,6 +111,8 @@ def publish_summary(consultation: Consultation, official: User, body: str, expec
     summary.published_source = summary.body_source
     summary.published_html = summary.body_html
     summary.published_at = summary.published_at or now
+    # Always an UPDATE, so version_id moves and cached renderings pick up the responses.
+    summary.updated_at = now
     consultation.summary_published_at = consultation.summary_published_at or now
     responses = db.session.scalars(
         select(Response).join(Comment, Comment.id == Response.comment_id).where(

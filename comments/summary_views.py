@@ -6,6 +6,7 @@ from collections import Counter
 
 from flask import Blueprint, abort, render_template
 
+from comments.render_cache import page_around, rendered
 from comments.response_table import load_response_table
 from comments.statistics import comments_over_time, key_figures, organization_kinds, paragraph_bars
 from comments.summary import published_summary_of
@@ -16,17 +17,24 @@ bp = Blueprint("summary", __name__)
 
 @bp.get("/consultations/<slug>/summary")
 def show(slug: str):
-    consultation = Consultation.with_draft(slug)
-    summary = published_summary_of(consultation) if consultation is not None else None
-    if summary is None:
+    consultation = Consultation.by_slug(slug)
+    if consultation is None or not consultation.published or consultation.summary_published_at is None:
         abort(404)
+    body = rendered(consultation, "summary", lambda: _render_body(slug).encode("utf-8"))
+    return page_around("summary/show.html", body, consultation=consultation)
+
+
+def _render_body(slug: str) -> str:
+    """Everything below the page header; the same for every visitor."""
+    consultation = Consultation.with_draft(slug)
+    summary = published_summary_of(consultation)
     table = load_response_table(consultation, published_only=True)
     comments = [row.comment for row in table.rows]
     counts = Counter(c.paragraph_anchor for c in comments if c.paragraph_anchor)
     commented = [g.paragraph for g in table.groups if g.paragraph is not None and not g.removed]
     over_time, period = comments_over_time(comments)
     return render_template(
-        "summary/show.html",
+        "summary/_body.html",
         consultation=consultation,
         summary=summary,
         table=table,
