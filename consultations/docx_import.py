@@ -67,7 +67,10 @@ def parse_docx(data: bytes) -> list[Block]:
     except Exception as error:  # python-docx raises its own PackageNotFoundError and lxml errors
         raise DocxError(type(error).__name__) from None
 
+    from consultations.docx_lists import ListNumbering  # python-docx loads only when used
+
     blocks: list[Block] = []
+    numbering = ListNumbering(document)
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "tbl":
@@ -85,7 +88,8 @@ def parse_docx(data: bytes) -> list[Block]:
         if heading or style.lower() == "title":
             blocks.append(Block("heading", text, html, level=int(heading.group(1)) if heading else 1))
         elif _is_list(paragraph):
-            blocks.append(Block("list_item", text, html))
+            level, marker = numbering.item(paragraph, style)
+            blocks.append(Block("list_item", text, html, level=level, marker=marker))
         else:
             blocks.append(Block("paragraph", text, html))
     return blocks

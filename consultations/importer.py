@@ -19,7 +19,8 @@ class Block:
     kind: str  # heading / paragraph / list_item / table / figure
     text: str
     html: str
-    level: int = 0  # heading level, 1 = top
+    level: int = 0  # heading level (1 = top); for a list item its depth (0 = top)
+    marker: str = ""  # an ordered list item's number as written ("3."); bullets have none
 
     @property
     def content_hash(self) -> str:
@@ -125,8 +126,11 @@ def _inline_block(token, open_tags: list) -> Block:
     text = _inline_text(token).strip() or content
     if open_tags and open_tags[-1].type == "heading_open":
         return Block("heading", text, html, level=int(open_tags[-1].tag[1]))
-    if any(tag.type == "list_item_open" for tag in open_tags):
-        return Block("list_item", text, html)
+    items = [tag for tag in open_tags if tag.type == "list_item_open"]
+    if items:
+        item = items[-1]
+        marker = f"{item.info}{item.markup}" if item.info else ""  # ordered: "3" and "." or ")"
+        return Block("list_item", text, html, level=len(items) - 1, marker=marker)
     if _is_image_only(token):
         return Block("figure", text, render_plain(text))
     return Block("paragraph", text, html)

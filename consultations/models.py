@@ -163,7 +163,8 @@ class Paragraph(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
     ordinal: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12), default="paragraph")
-    level: Mapped[int] = mapped_column(default=0)
+    level: Mapped[int] = mapped_column(default=0)  # heading level, or a list item's depth
+    marker: Mapped[str] = mapped_column(String(12), default="", server_default="")  # "3." of an ordered item
     number: Mapped[str] = mapped_column(String(20))
     html: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)

@@ -193,6 +193,7 @@ def _add_paragraphs(version: DocumentVersion, blocks: list[Block], numbers: list
                 ordinal=ordinal,
                 kind=block.kind,
                 level=block.level,
+                marker=block.marker,
                 number=number,
                 html=block.html,
                 text=block.text,

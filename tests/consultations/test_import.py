@@ -252,7 +252,7 @@ def test_markdown_blocks_kinds_levels_and_numbers():
         ("1.2", "heading", 2),
         ("1.3", "list_item", 0),
         ("1.4", "list_item", 0),
-        ("1.5", "list_item", 0),
+        ("1.5", "list_item", 1),
         ("1.6", "list_item", 0),
         ("1.7", "list_item", 0),
         ("1.8", "list_item", 0),
@@ -268,6 +268,8 @@ def test_markdown_blocks_kinds_levels_and_numbers():
     # Nested list items are blocks of their own; a parent item does not swallow its child.
     assert texts[4:8] == ["Ensimmäinen kohta", "Toinen kohta", "Sisäkkäinen kohta", "Kolmas kohta"]
     assert texts[8:10] == ["Numeroitu yksi", "Numeroitu kaksi"]
+    # Ordered items keep their numbers as written; bullets have none.
+    assert [b.marker for b in blocks[4:10]] == ["", "", "", "", "1.", "2."]
     assert texts[2] == "Kappale, jossa on lihavointia ja linkki."  # plain text for search
 
 
@@ -336,3 +338,24 @@ def test_markdown_import_through_cli_renders_anchored_blocks(app, client, make_o
     assert "&lt;script&gt;" in html
     assert "<table>" in html
     assert "<h3>" in html  # level-1 heading of the draft, below the page's h1/h2
+
+
+def test_markdown_ordered_and_nested_lists_keep_numbers_and_depth():
+    blocks = parse_markdown_source(
+        "5. Viides kohta\n6. Kuudes kohta\n   - alakohta\n     1) syvin kohta\n7. Seitsemäs\n"
+    )
+    assert [(b.text, b.level, b.marker) for b in blocks] == [
+        ("Viides kohta", 0, "5."),
+        ("Kuudes kohta", 0, "6."),
+        ("alakohta", 1, ""),
+        ("syvin kohta", 2, "1)"),
+        ("Seitsemäs", 0, "7."),
+    ]
+
+
+def test_numbered_list_renders_its_numbers_on_the_page(app, client, make_consultation):
+    consultation = make_consultation(source="# Luku\n\n1. Ensin tämä\n2. Sitten tuo\n   - ja alakohta\n")
+    html = client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True)
+    assert '<span class="list-marker">1.</span> Ensin tämä' in html
+    assert '<span class="list-marker">2.</span> Sitten tuo' in html
+    assert 'class="list-item list-level-1"' in html and "ja alakohta" in html

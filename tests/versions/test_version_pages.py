@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from app.extensions import db
+from consultations.docx_import import parse_docx
 from consultations.importer import parse_text
 from consultations.models import DocumentVersion, Paragraph
 from consultations.services import add_version
@@ -155,8 +156,9 @@ def test_cli_imports_docx_with_structure(app, tmp_path, make_org):
     ])
     assert result.exit_code == 0, result.output
     paragraphs = db.session.scalars(select(Paragraph).order_by(Paragraph.id)).all()
-    assert [(p.kind, p.level) for p in paragraphs] == [
-        ("heading", 1), ("paragraph", 0), ("list_item", 0), ("list_item", 0), ("heading", 2), ("table", 0)
+    assert [(p.kind, p.level, p.marker) for p in paragraphs] == [
+        ("heading", 1, ""), ("paragraph", 0, ""), ("list_item", 0, ""), ("list_item", 0, "1."),
+        ("heading", 2, ""), ("table", 0, ""),
     ]
     assert "<strong>lihavasti</strong>" in paragraphs[1].html and "<em>kursiivisti</em>" in paragraphs[1].html
     assert "<table>" in paragraphs[5].html and "syyskuu" in paragraphs[5].text
@@ -252,3 +254,22 @@ def test_upload_access(client, make_consultation, make_org, make_user, login_as,
     )
     assert response.status_code == expected
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == (2 if expected == 303 else 1)
+
+
+def test_docx_numbered_lists_keep_numbers_and_levels():
+    document = docx.Document()
+    for text in ("Ensimmäinen", "Toinen"):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("Alakohta", style="List Bullet 2")
+    document.add_paragraph("Välissä tavallinen kappale.")
+    document.add_paragraph("Kolmas", style="List Number")  # Word keeps counting the same list
+    buffer = io.BytesIO()
+    document.save(buffer)
+    blocks = parse_docx(buffer.getvalue())
+    assert [(b.kind, b.text, b.level, b.marker) for b in blocks] == [
+        ("list_item", "Ensimmäinen", 0, "1."),
+        ("list_item", "Toinen", 0, "2."),
+        ("list_item", "Alakohta", 1, ""),
+        ("paragraph", "Välissä tavallinen kappale.", 0, ""),
+        ("list_item", "Kolmas", 0, "3."),
+    ]
