@@ -13,7 +13,8 @@ from app.extensions import db
 from comments.models import Comment
 from comments.response_forms import ResponseForm, SummaryForm, version_number
 from comments.response_table import GENERAL, load_response_table
-from comments.responses import DECISIONS, ResponseConflict, ResponseError, can_answer, progress, save_response
+from comments.drafted_text import ResponseConflict, ResponseError
+from comments.responses import DECISIONS, can_answer, progress, save_response
 from comments.summary import publish_summary, save_summary, summary_of
 from consultations.models import Consultation
 

@@ -1,23 +1,21 @@
 """Responses (vastineet): an official's decision and answer to one comment.
 
 A response is a draft until the summary is published: publishing copies the draft into
-the `published_*` columns, and only those are ever shown to the public. Two officials
-editing one response are kept apart by optimistic locking (`version_id`).
+the `published_*` columns, and only those are ever shown to the public (see
+comments/drafted_text.py, which also keeps two officials from overwriting each other).
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.markup import render_comment, stored_html
 from app.models import User
 from app.timeutil import UTCDateTime, utcnow
+from comments.drafted_text import DraftedText, ResponseConflict, ResponseError, flush_or_conflict
 from comments.models import Comment
 
 DECISIONS = {
@@ -34,27 +32,16 @@ def decision_label(key: str | None):
     return DECISIONS.get(key or "", "")
 
 
-class Response(db.Model):
+class Response(DraftedText, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), unique=True)
     decision: Mapped[str] = mapped_column(String(20))
-    body_source: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # What the public sees: copied from the draft columns when the summary is published.
     published_decision: Mapped[str | None] = mapped_column(String(20))
-    published_source: Mapped[str | None] = mapped_column(Text)
-    published_html: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Optimistic locking: every UPDATE checks and bumps it (SQLAlchemy version_id_col).
-    version_id: Mapped[int] = mapped_column(nullable=False)
 
     comment: Mapped[Comment] = relationship()
     author: Mapped[User] = relationship()
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     @property
     def decision_label(self):
@@ -65,18 +52,6 @@ class Response(db.Model):
         return decision_label(self.published_decision)
 
     @property
-    def body(self):
-        return stored_html(self.body_html)
-
-    @property
-    def published_body(self):
-        return stored_html(self.published_html or "")
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-    @property
     def has_unpublished_changes(self) -> bool:
         return (self.decision, self.body_source) != (self.published_decision, self.published_source)
 
@@ -85,26 +60,6 @@ class Response(db.Model):
         self.published_source = self.body_source
         self.published_html = self.body_html
         self.published_at = self.published_at or moment
-
-
-class ResponseError(ValueError):
-    """A rule the input broke; the message is for the user, `field` names the form field."""
-
-    def __init__(self, message, field: str = "form"):
-        super().__init__(message)
-        self.field = field
-
-
-class ResponseConflict(ResponseError):
-    """Someone else saved the response after this official loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            _l(
-                "Another official saved this response while you were editing it. Your text is "
-                "kept below and was not saved: compare it with the saved response and save again."
-            )
-        )
 
 
 def can_answer(consultation) -> bool:
@@ -163,15 +118,6 @@ def save_response(comment: Comment, official: User, decision: str, body: str, ex
     elif (response.decision, response.body_source) == (decision, body):
         return response
     response.decision = decision
-    response.body_source = body
-    response.body_html = render_comment(body)
-    response.author = official
-    response.updated_at = utcnow()
-    try:
-        # The UPDATE checks version_id again: a save between our read and this flush
-        # (or a parallel first save, caught by the unique comment_id) is a conflict too.
-        with db.session.begin_nested():
-            db.session.flush()
-    except (StaleDataError, IntegrityError):
-        raise ResponseConflict() from None
+    response.write_draft(body, official)
+    flush_or_conflict()
     return response

@@ -6,56 +6,31 @@ who commented through the outbox. Services flush; the request commits.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Text, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.markup import render_comment, stored_html
 from app.models import User
 from app.outbox import notify
-from app.timeutil import UTCDateTime, utcnow
+from app.timeutil import utcnow
+from comments.drafted_text import DraftedText, ResponseConflict, ResponseError, flush_or_conflict
 from comments.models import Comment
-from comments.responses import Response, ResponseConflict, ResponseError, can_answer
+from comments.responses import Response, can_answer
 from consultations.models import Consultation
 
 SUMMARY_MAX_LENGTH = 50000
 
 
-class Summary(db.Model):
+class Summary(DraftedText, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), unique=True)
-    body_source: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_source: Mapped[str | None] = mapped_column(Text)
-    published_html: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    version_id: Mapped[int] = mapped_column(nullable=False)
 
     consultation: Mapped[Consultation] = relationship()
     author: Mapped[User] = relationship()
-
-    __mapper_args__ = {"version_id_col": version_id}
-
-    @property
-    def body(self):
-        return stored_html(self.body_html)
-
-    @property
-    def published_body(self):
-        return stored_html(self.published_html or "")
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
 
     @property
     def has_unpublished_changes(self) -> bool:
@@ -88,15 +63,8 @@ def save_summary(consultation: Consultation, official: User, body: str, expected
         db.session.add(summary)
     elif summary.body_source == body:
         return summary
-    summary.body_source = body
-    summary.body_html = render_comment(body)
-    summary.author = official
-    summary.updated_at = utcnow()
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except (StaleDataError, IntegrityError):
-        raise ResponseConflict() from None
+    summary.write_draft(body, official)
+    flush_or_conflict()
     return summary
 
 
@@ -123,11 +91,7 @@ def publish_summary(consultation: Consultation, official: User, body: str, expec
         response.publish(now)
     if first:
         _notify_commenters(consultation)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except StaleDataError:
-        raise ResponseConflict() from None
+    flush_or_conflict()
     return summary
 
 

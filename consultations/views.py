@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db

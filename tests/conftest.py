@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask import g
+from sqlalchemy import event
 
 from app import create_app
 from app.auth.services import create_user
@@ -157,3 +159,19 @@ def login_as(client):
         return client
 
     return do
+
+
+@contextmanager
+def counting_queries():
+    """The SQL statements run inside the block, for the tests that pages make a fixed
+    number of queries whatever their row count."""
+    statements: list[str] = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)

@@ -1,18 +1,16 @@
 """The discussion pages make a fixed number of SQL queries, however many comments there are."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Membership, Organization, User
 from app.timeutil import utcnow
 from comments.services import post_comment
-from tests.conftest import login, paragraphs_of
+from tests.conftest import counting_queries, login, paragraphs_of
 
 
 class FreshContextClient(FlaskClient):
@@ -27,20 +25,6 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(autouse=True)
 def _fresh_context_per_request(app):
     app.test_client_class = FreshContextClient
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
 
 def queries_for(client, url: str) -> list[str]:

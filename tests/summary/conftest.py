@@ -3,13 +3,11 @@ response, summary, export, attachment and API tests."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from app import create_app
 from app.auth.services import create_user
@@ -203,18 +201,4 @@ def publish(client, world, body="Yhteenveto: **kiitos** kommenteista.", version=
         f"/consultations/{world.slug}/responses/summary",
         data={"body": body, "version": version, "action": "publish", "csrf_token": token(client)},
     )
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 

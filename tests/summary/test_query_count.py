@@ -7,7 +7,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 from comments.responses import save_response
 from comments.summary import publish_summary
-from tests.summary.conftest import _comment, counting_queries, new_client
+from tests.conftest import counting_queries
+from tests.summary.conftest import _comment, new_client
 
 PUBLIC_URLS = [
     "/consultations/{slug}/",

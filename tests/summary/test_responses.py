@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.extensions import db
-from comments.responses import Response, ResponseConflict, progress, save_response
+from comments.drafted_text import ResponseConflict
+from comments.responses import Response, progress, save_response
 from tests.summary.conftest import HIDDEN_TEXT, answer, token, version_in
 
 

@@ -7,14 +7,14 @@ import re
 
 import docx
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from consultations.docx_import import parse_docx
 from consultations.importer import parse_text
 from consultations.models import DocumentVersion, Paragraph
 from consultations.services import add_version
-from tests.conftest import csrf_from, paragraphs_of
+from tests.conftest import counting_queries, csrf_from, paragraphs_of
 
 V1 = "Johdanto\n\nEnsimmäinen kappale kertoo taustasta.\n\nToinen kappale kertoo rahasta.\n\nKolmas kappale poistuu.\n"
 V2 = "Johdanto\n\nEnsimmäinen kappale kertoo taustasta ja tavoitteista.\n\nToinen kappale kertoo rahasta.\n\nUusi kappale.\n"
@@ -116,13 +116,8 @@ def test_diff_page_query_count_is_constant(client, make_consultation):
         edited = text.replace("asiasta 3.", "asiasta kolme.").replace("Kappale numero 5 kertoo asiasta 5.\n\n", "")
         _add(consultation, edited)
         db.session.commit()
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting_queries() as statements:
             assert client.get(f"/consultations/{consultation.slug}/versions/1...2/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert count_for(10) == count_for(200)
