@@ -30,8 +30,13 @@ class OutboxMessage(db.Model):
 def notify(user: User, kind: str, subject, body) -> OutboxMessage:
     """Queue a message to a user, in the user's own language. `subject` and `body` are
     callables returning text, evaluated under the recipient's locale."""
-    with force_locale(user.locale or "fi"):
-        message = OutboxMessage(to_email=user.email, kind=kind, subject=str(subject()), body=str(body()))
+    return notify_address(user.email, user.locale, kind, subject, body)
+
+
+def notify_address(email: str, locale: str | None, kind: str, subject, body) -> OutboxMessage:
+    """Queue a message to an address that may have no account yet (registration)."""
+    with force_locale(locale or "fi"):
+        message = OutboxMessage(to_email=email, kind=kind, subject=str(subject()), body=str(body()))
     db.session.add(message)
     return message
 
@@ -40,7 +45,7 @@ def _deliver(message: OutboxMessage) -> None:
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
         current_app.logger.info("Outbox %s to %s: %s\n%s", message.id, message.to_email, message.subject, message.body)
-        click.echo(f"[{message.kind}] to {message.to_email}: {message.subject}")
+        click.echo(f"[{message.kind}] to {message.to_email}: {message.subject}\n{message.body}\n")
         return
     email = EmailMessage()
     email["From"] = cfg["MAIL_FROM"]

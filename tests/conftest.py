@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app import create_app
 from app.auth.services import create_user
@@ -175,3 +175,32 @@ def counting_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+
+def registration_path(email: str) -> str:
+    """The path of the newest registration link mailed to `email` (from the outbox)."""
+    from app.outbox import OutboxMessage
+
+    db.session.expire_all()
+    message = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_email == email, OutboxMessage.kind == "registration")
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no registration link was mailed to {email}"
+    return re.search(r"https?://[^/\s]+(/auth/register/[^\s]+)", message.body).group(1)
+
+
+def register_by_email(client, display_name: str, email: str, password: str, password_confirm=None, **extra):
+    """Both steps of registration: the form, then the mailed link. Returns the last response."""
+    first = client.post("/auth/register", data={
+        "display_name": display_name, "email": email, "csrf_token": csrf_from(client, "/auth/register"), **extra,
+    })
+    if first.status_code != 302:
+        return first
+    path = registration_path(email)
+    return client.post(path, data={
+        "display_name": display_name, "password": password,
+        "password_confirm": password if password_confirm is None else password_confirm,
+        "csrf_token": csrf_from(client, path), **extra,
+    })

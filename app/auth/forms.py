@@ -14,10 +14,18 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    """Step 1: who you are and where to send the link."""
+
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
+
+
+class ChoosePasswordForm(FlaskForm):
+    """Step 2, from the emailed link: the password (and the name, once more to check)."""
+
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         _l("Password"),
         description=_l("At least 12 characters."),

@@ -3,7 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import LoginForm, RegisterForm
+from app.auth.forms import ChoosePasswordForm, LoginForm, RegisterForm
+from app.auth.registration import read_registration, start_registration
 from app.auth.services import AuthError, authenticate, end_all_sessions, login_throttled, register_user
 from app.extensions import db, limiter
 from app.i18n import current_locale
@@ -68,13 +69,39 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    """Step 1: the same answer whether or not the address has an account (see registration.py)."""
     if current_user.is_authenticated:
         return redirect(url_for("consultations.index"))
     form = RegisterForm()
+    if form.validate_on_submit():
+        start_registration(form.email.data, form.display_name.data, current_locale())
+        db.session.commit()
+        return redirect(url_for("auth.register_sent"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.get("/register/sent")
+def register_sent():
+    return render_template("auth/register_sent.html")
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register_confirm(token: str):
+    """Step 2, from the emailed link: choose a password; the account is created now."""
+    pending = read_registration(token)
+    if pending is None:
+        return render_template("auth/register_link_invalid.html"), 400
+    if current_user.is_authenticated:
+        return redirect(url_for("consultations.index"))
+    form = ChoosePasswordForm()
+    if request.method == "GET":
+        form.display_name.data = pending.display_name
     status = 200
     if form.validate_on_submit():
         try:
-            user = register_user(form.email.data, form.display_name.data, form.password.data, current_locale())
+            user = register_user(pending.email, form.display_name.data, form.password.data, pending.locale)
         except AuthError as error:
             db.session.rollback()
             form.password.errors = [str(error)]
@@ -86,4 +113,4 @@ def register():
             return redirect(url_for("consultations.index"))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/register_confirm.html", form=form, email=pending.email), status

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PASSWORD, TestSettings, csrf_from, login
+from tests.conftest import PASSWORD, TestSettings, csrf_from, login, register_by_email, registration_path
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
 FLASH = re.compile(r'class="flash flash-(\w+)">(.*?)</p>', re.S)
@@ -58,18 +58,14 @@ def post_login(client, email, password, **extra):
 
 
 def post_register(client, **fields):
-    token = csrf_from(client, "/auth/register")
     data = {
         "display_name": "Maija Meikäläinen",
         "email": "maija@example.org",
         "password": "Tuulinen-Syyspäivä-42",
         "password_confirm": None,
-        "csrf_token": token,
     }
     data.update(fields)
-    if data["password_confirm"] is None:
-        data["password_confirm"] = data["password"]
-    return client.post("/auth/register", data=data)
+    return register_by_email(client, **data)
 
 
 def is_logged_in(client, user) -> bool:
@@ -185,6 +181,68 @@ def test_registration_ignores_extra_fields(app, client):
     [(uid, role, version, active)] = db_rows(app, "SELECT id, role, session_version, active FROM user")
     assert (role, version, active) == ("member", 1, 1)
     assert uid != 777
+
+
+# --- registration does not reveal accounts --------------------------------------
+
+
+def _outbox(app, email):
+    return db_rows(app, "SELECT kind, body FROM outbox_message WHERE to_email = ? ORDER BY id", (email,))
+
+
+def test_registration_answers_the_same_for_known_and_unknown_addresses(app, client, make_user):
+    set_language(client, "en")
+    make_user(email="known@example.org")
+    answers = []
+    for email in ("known@example.org", "new@example.org"):
+        other = app.test_client()
+        response = other.post("/auth/register", data={
+            "display_name": "Joku", "email": email, "csrf_token": csrf_from(other, "/auth/register")})
+        answers.append((response.status_code, response.headers["Location"]))
+        page = other.get(response.headers["Location"])
+        answers.append(normalized(page.get_data(as_text=True), email))
+    assert answers[0] == answers[2] == (302, "/auth/register/sent")
+    assert answers[1] == answers[3]
+    # Only the mailbox learns the difference: a reminder to log in, or a link to finish.
+    [(kind, body)] = _outbox(app, "known@example.org")
+    assert kind == "registration_existing" and "/auth/login" in body and "/auth/register/" not in body
+    [(kind, body)] = _outbox(app, "new@example.org")
+    assert kind == "registration" and "/auth/register/" in body
+    assert db_rows(app, "SELECT count(*) FROM user") == [(1,)]
+
+
+def test_registration_link_creates_the_account_once(app, client):
+    assert post_register(client).status_code == 302
+    path = registration_path("maija@example.org")
+    again = app.test_client()
+    set_language(again, "en")
+    response = again.post(path, data={
+        "display_name": "Toinen", "password": "Tuulinen-Syyspäivä-42",
+        "password_confirm": "Tuulinen-Syyspäivä-42", "csrf_token": csrf_from(again, path)})
+    assert response.status_code == 400
+    assert "already exists" in response.get_data(as_text=True)
+    assert db_rows(app, "SELECT count(*) FROM user") == [(1,)]
+
+
+@pytest.mark.parametrize("damage", ["forged", "truncated", "expired"])
+def test_broken_or_expired_registration_link_is_refused(app, client, damage):
+    set_language(client, "en")
+    client.post("/auth/register", data={
+        "display_name": "Maija", "email": "maija@example.org", "csrf_token": csrf_from(client, "/auth/register")})
+    path = registration_path("maija@example.org")
+    if damage == "forged":
+        path = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    elif damage == "truncated":
+        path = path[: len(path) // 2]
+    else:
+        app.config["REGISTRATION_LINK_HOURS"] = -1
+    posted = client.post(path, data={
+        "display_name": "Maija", "password": "Tuulinen-Syyspäivä-42", "password_confirm": "Tuulinen-Syyspäivä-42",
+        "csrf_token": csrf_from(client, "/auth/register")})
+    for response in (client.get(path), posted):
+        assert response.status_code == 400
+        assert "The registration link is broken or has expired." in response.get_data(as_text=True)
+    assert db_rows(app, "SELECT count(*) FROM user") == [(0,)]
 
 
 # --- login does not reveal accounts ---------------------------------------------

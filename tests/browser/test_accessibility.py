@@ -10,7 +10,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from comments.services import post_comment
 from tests.browser.helpers import assert_no_axe_violations, expect, log_in
-from tests.conftest import DRAFT, PASSWORD, paragraphs_of
+from tests.conftest import DRAFT, PASSWORD, paragraphs_of, registration_path
 
 pytestmark = pytest.mark.browser
 
@@ -125,9 +125,23 @@ def test_login_page_before_and_after_failed_submits(page, live_server, make_user
     assert_no_axe_violations(page, "the login page after a wrong password")
 
 
-def test_register_page(page):
+def test_registration_by_keyboard_through_the_mailed_link(page, live_server):
     page.goto("/auth/register")
     assert_no_axe_violations(page, "the register page")
+    page.get_by_label(live_server.t("Name"), exact=True).fill("Reetta Rekisteröityjä")
+    page.get_by_label(live_server.t("Email"), exact=True).fill("reetta@example.org")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=live_server.t("Check your email"))).to_be_visible()
+    assert_no_axe_violations(page, "the check-your-email page")
+    with live_server.app.app_context():
+        path = registration_path("reetta@example.org")
+    page.goto(path)
+    assert_no_axe_violations(page, "the choose-password page")
+    page.get_by_label(live_server.t("Password"), exact=True).fill("Kevät-Sade-Laulaa-7")
+    page.get_by_label(live_server.t("Password again"), exact=True).fill("Kevät-Sade-Laulaa-7")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(live_server.t(
+        "Your account has been created. An administrator can add you to your organization."))).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/accessibility", "/privacy"])

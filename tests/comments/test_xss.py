@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.conftest import csrf_from, login, paragraphs_of, register_by_email
 
 
 class FreshContextClient(FlaskClient):
@@ -265,10 +265,16 @@ def test_register_form_echo_is_escaped(client):
     payload = '"><script>alert(1)</script>'
     token = csrf_from(client, "/auth/register")
     response = client.post("/auth/register", data={
-        "display_name": payload, "email": "x@example.org", "password": "short", "password_confirm": "short",
-        "csrf_token": token})
+        "display_name": payload, "email": "not-an-address", "csrf_token": token})
     assert response.status_code == 400
     assert_inert(response.get_data(as_text=True), payload, "register")
+
+
+def test_choose_password_form_echo_is_escaped(client):
+    payload = '"><script>alert(1)</script>'
+    response = register_by_email(client, payload, "x@example.org", "short")
+    assert response.status_code == 400
+    assert_inert(response.get_data(as_text=True), payload, "choose password")
 
 
 LINK_COMMENT = (
