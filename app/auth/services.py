@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -68,10 +69,11 @@ def login_throttled(email: str, ip: str) -> bool:
 def authenticate(email: str, password: str, ip: str) -> User | None:
     """The user for valid credentials, else None after recording a failure."""
     user = User.by_email(email)
-    if user is not None and user.active and user.check_password(password):
-        return user
+    # Exactly one full hash check whatever the account's state, so time tells nothing.
     if user is None:
-        check_password_hash(_dummy_hash(), password)  # same work as a real check
+        check_password_hash(_dummy_hash(), password)
+    elif user.check_password(password) and user.active:
+        return user
     db.session.add(LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64]))
     _forget_old_attempts()
     db.session.flush()
@@ -85,6 +87,10 @@ def _forget_old_attempts() -> None:
 
 
 def register_user(email: str, display_name: str, password: str, locale: str = "fi") -> User:
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise AuthError(_l("Enter a valid email address.")) from None
     problem = password_problem(password, email)
     if problem:
         raise AuthError(problem)

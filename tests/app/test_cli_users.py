@@ -183,6 +183,14 @@ def test_duplicate_email_is_rejected_case_insensitively(app, second):
     assert committed(User, Membership) == before
 
 
+@pytest.mark.parametrize("email", ["ei-osoite", "kaksi@@example.org", "tyhjä@", "@example.org", "väli lyönti@example.org"])
+def test_malformed_email_is_rejected(app, email):
+    before = committed(User, Membership)
+    result = invoke(app, "users", "create", "--email", email, "--password", STRONG, "--name", "Virhe")
+    assert_one_line_error(result, t("Enter a valid email address."))
+    assert committed(User, Membership) == before
+
+
 def test_unknown_organization_writes_no_user(app, orgs):
     before = committed(User, Membership)
     result = invoke(app, "users", "create", "--email", "uusi@example.org", "--password", STRONG,
