@@ -2,12 +2,11 @@
 summary, publish both. Only officials of the organizing authority (and admins)."""
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.extensions import db
 from comments.models import Comment
@@ -16,25 +15,10 @@ from comments.response_table import GENERAL, load_response_table
 from comments.drafted_text import ResponseConflict, ResponseError
 from comments.responses import DECISIONS, can_answer, progress, save_response
 from comments.summary import publish_summary, save_summary, summary_of
+from consultations.access import managed_consultation
 from consultations.models import Consultation
 
 bp = Blueprint("responses", __name__)
-
-
-def organizer_only(view):
-    """Loads the consultation with its draft; others get 404 for an unpublished one, else 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(slug: str, *args, **kwargs):
-        consultation = Consultation.with_draft(slug)
-        if consultation is None:
-            abort(404)
-        if not consultation.can_manage(current_user):
-            abort(403 if consultation.published else 404)
-        return view(consultation, *args, **kwargs)
-
-    return wrapper
 
 
 def _render(consultation, key: str | None, status: int = 200, *, drafts=None, summary_form=None, error=None):
@@ -69,7 +53,7 @@ def _render(consultation, key: str | None, status: int = 200, *, drafts=None, su
 
 
 @bp.get("/consultations/<slug>/responses")
-@organizer_only
+@managed_consultation(with_draft=True)
 def index(consultation: Consultation):
     return _render(consultation, request.args.get("paragraph") or None)
 
@@ -79,7 +63,7 @@ def _group_key(comment: Comment) -> str:
 
 
 @bp.post("/consultations/<slug>/responses/<int:comment_id>")
-@organizer_only
+@managed_consultation(with_draft=True)
 def save(consultation: Consultation, comment_id: int):
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.consultation_id != consultation.id:
@@ -106,7 +90,7 @@ def save(consultation: Consultation, comment_id: int):
 
 
 @bp.post("/consultations/<slug>/responses/summary")
-@organizer_only
+@managed_consultation(with_draft=True)
 def summary(consultation: Consultation):
     form = SummaryForm()
     expected = version_number(form.version.data)

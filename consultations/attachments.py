@@ -24,7 +24,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from app.extensions import db
-from consultations.manage import managed_consultation
+from consultations.access import managed_consultation
 from consultations.models import Attachment, Consultation
 
 

@@ -1,34 +1,18 @@
 """The management page of a consultation, for officials of the organizing authority."""
 from __future__ import annotations
 
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.extensions import db
 from consultations.forms import VersionForm
+from consultations.access import managed_consultation
 from consultations.models import Consultation, DocumentVersion
 from consultations.services import ConsultationError, add_version, publish_version, read_source
 
 bp = Blueprint("manage", __name__, url_prefix="/consultations/<slug>/manage")
-
-
-def managed_consultation(view):
-    """Loads the consultation; only its organizer's officials and admins get through."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(slug: str, *args, **kwargs):
-        consultation = Consultation.by_slug(slug)
-        if consultation is None:
-            abort(404)
-        if not consultation.can_manage(current_user):
-            abort(403)
-        return view(consultation, *args, **kwargs)
-
-    return wrapper
 
 
 def _version_form(consultation: Consultation) -> VersionForm:

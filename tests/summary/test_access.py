@@ -33,6 +33,7 @@ GET_TABLE = [
     ("/consultations/{slug}/responses/{comment}", dict.fromkeys(ROLES, 405)),
     ("/consultations/{slug}/responses/summary", dict.fromkeys(ROLES, 405)),
     ("/consultations/{slug}/manage/attachments", dict.fromkeys(ROLES, 405)),
+    ("/consultations/{slug}/manage/", {"anonymous": 302, "member": 403, "official_b": 403, "official": 200, "admin": 200}),
     ("/consultations/no-such/responses", {**NOBODY, "anonymous": 302}),
     ("/consultations/no-such/summary", NOBODY),
 ]
@@ -40,6 +41,7 @@ GET_TABLE = [
 # An unpublished consultation does not exist for those who may not manage it.
 UNPUBLISHED_TABLE = [
     ("/consultations/{slug}/responses", {"anonymous": 302, "member": 404, "official_b": 404, "official": 200, "admin": 200}),
+    ("/consultations/{slug}/manage/", {"anonymous": 302, "member": 404, "official_b": 404, "official": 200, "admin": 200}),
     ("/consultations/{slug}/summary", NOBODY),
     ("/consultations/{slug}/export.csv", NOBODY),
     ("/consultations/{slug}/export.xlsx", NOBODY),
