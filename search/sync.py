@@ -80,6 +80,8 @@ def _orm_execute(state) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a SAVEPOINT was released: nothing is committed until the outer transaction is
     pending = session.info.pop(PENDING, None)
     if not pending or not has_app_context():
         return
