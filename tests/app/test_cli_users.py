@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Membership, Organization, User
 from comments.demo import CLOSED_COMMENTS, DEMO_PASSWORD, OPEN_COMMENTS
 from comments.models import Comment, CommentRevision
+from comments.responses import response_for
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 STRONG = "vahva-salasana-2026"
@@ -231,7 +232,7 @@ def test_demo_content(app, client):
     by_status = {}
     for consultation in consultations:
         by_status.setdefault(consultation.status, []).append(consultation)
-    assert set(by_status) >= {"open", "closed", "upcoming"}
+    assert set(by_status) >= {"open", "closed", "upcoming", "summarized"}
 
     def comments_of(consultation):
         return db.session.scalars(select(Comment).where(Comment.consultation_id == consultation.id)).all()
@@ -264,3 +265,13 @@ def test_demo_content(app, client):
     # The pages render.
     for consultation in consultations:
         assert client.get(f"/consultations/{consultation.slug}/").status_code == 200
+    [summarized] = by_status["summarized"]
+    summary = client.get(f"/consultations/{summarized.slug}/summary")
+    assert summary.status_code == 200
+    assert "Kylien kenttien aikataulu pysyy ennallaan." in summary.get_data(as_text=True)
+    assert all(response_for(c) is not None for c in comments_of(summarized))  # every comment answered
+    # The archive is searchable right after `flask demo`: paragraphs and comments alike.
+    found = client.get("/search", query_string={"q": "avustus"}).get_data(as_text=True)
+    assert by_status["closed"][0].title in found
+    found = client.get("/search", query_string={"q": "talkootyö"}).get_data(as_text=True)
+    assert "Rantakulman kyläyhdistys ry" in found
