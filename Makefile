@@ -25,8 +25,10 @@ extract-messages: install
 db: translations
 	$(BIN)/flask db upgrade
 
+# The repair also refills a search index that an older Kuulo wrote in another format.
 demo: db
 	$(BIN)/flask demo
+	$(BIN)/flask search verify --repair
 
 run: demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

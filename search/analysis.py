@@ -266,7 +266,7 @@ class Matcher:
 
     def matches(self, word: str, language: str) -> bool:
         terms = token_terms(word, language)
-        if terms & self.terms:
+        if not self.terms.isdisjoint(terms):
             return True
         return any(term.startswith(prefix) for prefix in self.prefixes for term in terms)
 
@@ -274,8 +274,11 @@ class Matcher:
 def highlight(text: str, language: str, matcher: Matcher, width: int = 240) -> list[tuple[str, bool]]:
     """A snippet of `text` around the densest matches, as (segment, is_match) pairs.
     Plain strings: the template escapes them, so the snippet cannot carry markup."""
-    tokens = tokenize(text)
-    hits = [t for t in tokens if matcher.matches(t.text, language)]
+    hits = [  # Token objects for the matches only: the page highlights every shown hit
+        Token(match.group(), match.start(), match.end(), position)
+        for position, match in enumerate(WORD_RE.finditer(text or ""))
+        if matcher.matches(match.group(), language)
+    ]
     if len(text) <= width:
         start, end = 0, len(text)
     else:

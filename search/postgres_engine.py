@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from search import analysis
 from search.engine import Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
 from search.models import SearchEntry
-from search.query import Atom, ParsedQuery, Phrase, Prefix, TermSet
+from search.query import Atom, ParsedQuery, Prefix, TermSet
 
 TABLE = SearchEntry.__table__
 _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position

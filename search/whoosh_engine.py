@@ -1,22 +1,29 @@
 """The default engine: a Whoosh index in the instance folder, analyzed by search.analysis.
 
 One writer at a time (Whoosh's file lock, waited for with a timeout, works across gunicorn
-workers); one long-lived searcher per process, refreshed before each query.
+workers); one long-lived searcher per process, rebuilt from the segments it already has
+open when the index changes. Queries are answered from per-segment bit sets and cached
+postings (search.whoosh_segments), not by Whoosh's collectors.
 """
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import threading
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from whoosh import fields, query as wq, sorting, writing
-from whoosh.analysis import Token, Tokenizer
+from whoosh import columns, fields, writing
 from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
 from search import analysis
-from search.engine import FACETS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
-from search.query import Atom, ParsedQuery, Phrase, Prefix, TermSet
+from search.engine import FACETS, KINDS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
+from search.query import Atom, ParsedQuery, Prefix, TermSet
+from search.whoosh_segments import SegmentData, contains, docnums_of
 
 log = logging.getLogger(__name__)
 
@@ -46,43 +53,76 @@ def _abandon(writer) -> None:
             pass
 
 
-class KuuloTokenizer(Tokenizer):
-    """search.analysis as a Whoosh tokenizer: several terms may share one position."""
+class KuuloText(fields.TEXT):
+    """The text field, indexed straight from search.analysis: several terms may share
+    one position. Whoosh's token pipeline (a Token object and a generator step per term)
+    cost several times the analysis itself."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def index(self, value, **kwargs):
         language, text = "fi", value
         if _LANGUAGE_SEPARATOR in value:
             language, _, text = value.partition(_LANGUAGE_SEPARATOR)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word in analysis.tokenize(text):
-            for term in analysis.token_terms(word.text, language):
-                token.text = term
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = word.text
-                if positions:
-                    token.pos = start_pos + word.position
-                if chars:
-                    token.startchar = start_char + word.start
-                    token.endchar = start_char + word.end
-                yield token
+        positions: dict[str, list[int]] = defaultdict(list)
+        token_terms = analysis.token_terms
+        for position, match in enumerate(analysis.WORD_RE.finditer(text)):
+            for term in token_terms(match.group(), language):
+                positions[term].append(position)
+        encode = self.format.encode
+        for term, places in positions.items():
+            yield term.encode("utf-8"), len(places), float(len(places)), encode(places)
+
+
+class _Lengths:
+    """A segment's field lengths as the postings writer asks for them: once per posting.
+    Whoosh reads the lengths file (and checks the column exists) every time."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._cache: dict[str, dict[int, int]] = defaultdict(dict)
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        known = self._cache[fieldname]
+        if docnum not in known:
+            known[docnum] = self._reader.doc_field_length(docnum, fieldname, default)
+        return known[docnum]
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class _Writer(writing.SegmentWriter):
+    def per_document_reader(self):
+        return _Lengths(super().per_document_reader())
+
+
+def _column(typecode: str) -> fields.COLUMN:
+    return fields.COLUMN(columns.NumericColumn(typecode))
 
 
 def make_schema() -> fields.Schema:
+    """Only `key` (unique updates) and `consultation` (dropping a consultation) are indexed
+    besides the text: filters and facets read columns (see search.whoosh_segments), which
+    keeps indexing to a few postings per document beyond its words."""
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
-        kind=fields.ID(sortable=True),
         consultation=fields.ID(sortable=True),
-        organization=fields.ID(sortable=True),
-        year=fields.ID(sortable=True),
-        date=fields.NUMERIC(int, bits=64, sortable=True),
-        opens=fields.NUMERIC(int, bits=64),
-        closes=fields.NUMERIC(int, bits=64),
+        kind=_column("B"),  # index in search.engine.KINDS
+        organization=_column("I"),  # 0: none
+        year=_column("H"),
+        date=_column("q"),
+        opens=_column("q"),
+        closes=_column("q"),
         fingerprint=fields.STORED,
-        content=fields.TEXT(analyzer=KuuloTokenizer(), phrase=True),
+        content=KuuloText(phrase=True),
     )
+
+
+def schema_signature(schema: fields.Schema) -> dict[str, str]:
+    """Field names and types: an index written with another schema is started afresh."""
+    return {
+        name: f"{type(field).__name__}:{type(getattr(field, 'column_type', None)).__name__}"
+        for name, field in schema.items()
+    }
 
 
 def _timestamp(moment) -> int:
@@ -90,54 +130,183 @@ def _timestamp(moment) -> int:
 
 
 def _fields(document: SearchDocument) -> dict:
-    values = {
+    return {
         "key": document.key,
-        "kind": document.kind,
+        "kind": KINDS.index(document.kind),
         "consultation": str(document.consultation_id),
-        "year": str(document.year),
+        "organization": document.organization_id or 0,
+        "year": document.year,
         "date": _timestamp(document.date),
         "opens": _timestamp(document.opens_at),
         "closes": _timestamp(document.closes_at),
         "fingerprint": document.fingerprint,
         "content": f"{document.language}{_LANGUAGE_SEPARATOR}{document.text}",
     }
-    if document.organization_id is not None:
-        values["organization"] = str(document.organization_id)
-    return values
 
 
-def _or(queries: list) -> wq.Query:
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+def _scored_terms(parsed: ParsedQuery) -> list[str]:
+    """The terms whose BM25 weights make up a document's score: words and phrase words,
+    the same the highlighter looks for."""
+    return sorted(parsed.matcher.terms)
 
 
-def _atom_query(atom: Atom) -> wq.Query:
-    if isinstance(atom, TermSet):
-        return _or([wq.Term("content", term) for term in sorted(atom.terms)])
-    if isinstance(atom, Prefix):
-        return _or([wq.Prefix("content", prefix) for prefix in atom.prefixes])
-    return wq.Sequence([_atom_query(word) for word in atom.words])
+def _prefix_atoms(parsed: ParsedQuery) -> list[Prefix]:
+    """Prefix atoms add a constant 1 to the score (Whoosh's constant-score prefix)."""
+    return [atom for group in parsed.must for atom in group if isinstance(atom, Prefix)]
 
 
-def build_query(parsed: ParsedQuery) -> wq.Query:
-    positive = wq.And([_or([_atom_query(a) for a in group]) for group in parsed.must])
-    if parsed.must_not:
-        return wq.AndNot(positive, _or([_atom_query(a) for a in parsed.must_not]))
-    return positive
+class _Leaf:
+    """One segment during one query: its cached data and its place in the searcher."""
+
+    def __init__(self, data: SegmentData, offset: int) -> None:
+        self.data = data
+        self.offset = offset
+
+    def atom_mask(self, atom: Atom) -> int:
+        data = self.data
+        if isinstance(atom, TermSet):
+            return data.any_of(atom.terms)
+        if isinstance(atom, Prefix):
+            mask = 0
+            for prefix in atom.prefixes:
+                mask |= data.prefix_mask(prefix)
+            return mask
+        return data.phrase_mask(tuple(word.terms for word in atom.words))
+
+    def matches(self, parsed: ParsedQuery, request: SearchRequest) -> int:
+        mask = self.filter_mask(request)
+        for group in parsed.must:
+            if not mask:
+                return 0
+            union = 0
+            for atom in group:
+                union |= self.atom_mask(atom)
+            mask &= union
+        for atom in parsed.must_not:
+            if not mask:
+                return 0
+            mask &= ~self.atom_mask(atom)
+        return mask
+
+    def filter_mask(self, request: SearchRequest) -> int:
+        data = self.data
+        mask = data.scope("opens" if request.include_open else "closes", _timestamp(request.now))
+        if request.kind:
+            mask &= data.value_mask("kind", KINDS.index(request.kind))
+        if request.consultation_id is not None:
+            mask &= data.value_mask("consultation", str(request.consultation_id))
+        if request.organization_id is not None:
+            mask &= data.value_mask("organization", request.organization_id)
+        if request.year is not None:
+            mask &= data.value_mask("year", request.year)
+        return mask
+
+    def facet_counts(self, matched: int, counts: dict[str, Counter]) -> None:
+        for name in FACETS:
+            counter = counts[name]
+            for value, mask in self.data.facet_masks[name].items():
+                count = (matched & mask).bit_count()
+                if count:
+                    counter[value] += count
+
+    def best(self, matched: int, scorer: "_Scorer", count: int) -> list[tuple[float, int, int]]:
+        """(score, date, global docnum) of this segment's `count` best matches."""
+        dates = self.data.columns["date"]
+        return [(score, dates[d], self.offset + d) for score, d in scorer.best(self.data, matched, count)]
+
+    def newest(self, matched: int, count: int) -> list[tuple[int, int]]:
+        dates = self.data.columns["date"]
+        return [(dates[d], self.offset + d) for d in self.data.newest(matched, count)]
+
+    def key(self, global_docnum: int) -> str:
+        return self.data.reader.stored_fields(global_docnum - self.offset)["key"]
 
 
-def build_filter(request: SearchRequest) -> wq.Query:
-    now = _timestamp(request.now)
-    scope = wq.NumericRange("opens" if request.include_open else "closes", None, now)
-    parts = [scope]
-    if request.kind:
-        parts.append(wq.Term("kind", request.kind))
-    if request.consultation_id is not None:
-        parts.append(wq.Term("consultation", str(request.consultation_id)))
-    if request.organization_id is not None:
-        parts.append(wq.Term("organization", str(request.organization_id)))
-    if request.year is not None:
-        parts.append(wq.Term("year", str(request.year)))
-    return wq.And(parts)
+class _Scorer:
+    """BM25 over the query's words (idf from the whole index, term weights cached per
+    segment) plus 1 for each matching prefix; ties go to the newer document."""
+
+    def __init__(self, searcher, parsed: ParsedQuery) -> None:
+        self.idf = {
+            text: searcher.idf("content", text)
+            for text in _scored_terms(parsed) if searcher.doc_frequency("content", text)
+        }
+        self.prefixes = _prefix_atoms(parsed)
+
+    def best(self, data: SegmentData, matched: int, count: int) -> list[tuple[float, int]]:
+        postings = [(self.idf[t], p) for t in self.idf if (p := data.scored_term(t)) is not None]
+        prefix_masks = [self._prefix_mask(data, atom) for atom in self.prefixes]
+        # A prefix every match has adds the same to every score.
+        constant = float(sum(1 for mask in prefix_masks if not matched & ~mask))
+        prefix_bits = [_bits(mask) for mask in prefix_masks if matched & ~mask]
+        if not postings and not prefix_bits:  # all scores equal: the newest first
+            return [(constant, d) for d in data.newest(matched, count)]
+        bits = _bits(matched)
+        candidates = {d for _idf, p in postings for _w, d in p.top if contains(bits, d)}
+        if len(candidates) >= count:
+            # Documents outside every term's best list score at most `bound`: when the
+            # best candidates beat it, they are the best of all matches.
+            bound = constant + sum(idf * p.threshold for idf, p in postings) + len(prefix_bits)
+            scores = self._score(candidates, postings, prefix_bits, constant, lookup=True)
+            best = self._rank(data, scores, count)
+            if best[-1][0] > bound:
+                return best
+        scores = self._score(docnums_of(matched), postings, prefix_bits, constant, lookup=False)
+        return self._rank(data, scores, count)
+
+    def _prefix_mask(self, data: SegmentData, atom: Prefix) -> int:
+        mask = 0
+        for prefix in atom.prefixes:
+            mask |= data.prefix_mask(prefix)
+        return mask
+
+    @staticmethod
+    def _score(docnums, postings, prefix_bits, constant: float, lookup: bool) -> dict[int, float]:
+        scores = {d: constant + sum(contains(b, d) for b in prefix_bits) for d in docnums}
+        for idf, p in postings:
+            if lookup:  # few documents: find each in the term's sorted postings
+                for d in scores:
+                    i = bisect_left(p.docnums, d)
+                    if i < len(p.docnums) and p.docnums[i] == d:
+                        scores[d] += idf * p.weights[i]
+            else:  # many documents: walk the term's postings once
+                for d, weight in zip(p.docnums, p.weights):
+                    if d in scores:
+                        scores[d] += idf * weight
+        return scores
+
+    @staticmethod
+    def _rank(data: SegmentData, scores: dict[int, float], count: int) -> list[tuple[float, int]]:
+        dates = data.columns["date"]
+        best = heapq.nlargest(count, scores.items(), key=lambda item: (item[1], dates[item[0]], item[0]))
+        return [(score, d) for d, score in best]
+
+
+def _bits(mask: int) -> bytes:
+    return mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
+
+
+MERGE_FACTOR = 25
+
+
+def merge_tiers(writer, segments: list) -> list:
+    """Merge policy: segments are grouped by the number of digits of their size; when
+    MERGE_FACTOR segments share a group, they and all smaller ones are merged into the new
+    segment. A write merges rarely and little (most merges move fewer than a hundred
+    documents), the segment count stays low and the big rebuilt segment is never
+    rewritten by a single write. Unchanged segments keep their order."""
+    sizes = {id(segment): len(str(segment.doc_count_all())) for segment in segments}
+    per_tier = Counter(sizes.values())
+    full = [tier for tier, count in sorted(per_tier.items()) if count >= MERGE_FACTOR]
+    if not full:
+        return segments
+    limit = max(full)
+    merged = [segment for segment in segments if sizes[id(segment)] <= limit]
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if sizes[id(segment)] > limit]
 
 
 class WhooshEngine(SearchEngine):
@@ -153,18 +322,29 @@ class WhooshEngine(SearchEngine):
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._searcher = None
-        if self.storage.index_exists(INDEX_NAME):
-            self.index = self.storage.open_index(INDEX_NAME)
-            if set(self.index.schema.names()) != set(make_schema().names()):
-                log.warning("search index schema changed: starting empty; run `flask search reindex`")
-                self.index = self.storage.create_index(make_schema(), indexname=INDEX_NAME)
-        else:
-            self.index = self.storage.create_index(make_schema(), indexname=INDEX_NAME)
+        self._generation = None
+        self._segments: list[SegmentData] = []  # in the index's order
+        self.index = self._open_existing() or self.storage.create_index(make_schema(), indexname=INDEX_NAME)
+
+    def _open_existing(self):
+        """The index on disk if it was written with today's schema, else None (logged).
+        An index of an older Kuulo may not even unpickle: its classes have changed."""
+        try:
+            if not self.storage.index_exists(INDEX_NAME):
+                return None
+            index = self.storage.open_index(INDEX_NAME)
+        except Exception as error:  # unpickling an old schema fails in many ways
+            log.warning("search index unreadable (%s): starting empty; run `flask search reindex`", type(error).__name__)
+            return None
+        if schema_signature(index.schema) != schema_signature(make_schema()):
+            log.warning("search index schema changed: starting empty; run `flask search reindex`")
+            return None
+        return index
 
     # --- writing -----------------------------------------------------------------------
 
-    def _writer(self):
-        return self.index.writer(timeout=self.lock_timeout, delay=0.02, compound=False)
+    def _writer(self, **options):
+        return _Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False, **options)
 
     def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
                remove_consultations: Iterable[int] = ()) -> None:
@@ -174,20 +354,30 @@ class WhooshEngine(SearchEngine):
         with self._lock:
             writer = self._writer()
             try:
+                searcher = self._searcher_for(writer)
                 for consultation_id in remove_consultations:
-                    writer.delete_by_term("consultation", str(consultation_id))
-                for key in remove:
-                    writer.delete_by_term("key", key)
+                    writer.delete_by_term("consultation", str(consultation_id), searcher=searcher)
+                for key in [*remove, *(document.key for document in documents)]:
+                    writer.delete_by_term("key", key, searcher=searcher)
                 for document in documents:
-                    writer.update_document(**_fields(document))
-                writer.commit()
+                    writer.add_document(**_fields(document))
+                writer.commit(mergetype=merge_tiers)
             except BaseException:
                 _abandon(writer)
                 raise
 
+    def _searcher_for(self, writer):
+        """Our long-lived searcher, to find what the writer deletes: Whoosh would open a
+        reader on every segment for each write. It is brought up to the generation the
+        writer started from (the write lock is held), so document numbers agree."""
+        searcher = self._current_searcher()
+        if self._generation != writer.generation - 1:  # cannot happen while we hold the lock
+            return None
+        return searcher
+
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         with self._lock:
-            writer = self.index.writer(timeout=self.lock_timeout, limitmb=256, compound=False)
+            writer = self._writer(limitmb=256)
             count = 0
             try:
                 for document in documents:
@@ -202,34 +392,68 @@ class WhooshEngine(SearchEngine):
     # --- reading -----------------------------------------------------------------------
 
     def _current_searcher(self):
-        # Not Searcher.refresh(): whoosh-reloaded 2.7.5 reuses segment readers by segment id,
-        # so deletions in an existing segment stay invisible (a hidden comment would still
-        # count), and it fails on an empty index. Reopen only when the index has changed.
-        if self._searcher is not None and not self._searcher.up_to_date():
-            self._searcher.close()
-            self._searcher = None
-        if self._searcher is None:
-            self._searcher = self.index.searcher()
+        """One searcher per process, rebuilt when the index changes. Not Searcher.refresh():
+        whoosh-reloaded 2.7.5 reuses segment readers by segment id alone, so new deletions
+        in an old segment stay invisible. Here an unchanged segment keeps its reader and
+        cached data; one with new deletions gets a new reader and keeps its cached data."""
+        generation = self.index.latest_generation()
+        if self._searcher is None or generation != self._generation:
+            toc = self.index._read_toc()  # the segments of the latest generation
+            previous = {data.segment_id: data for data in self._segments}
+            self._segments = [self._segment_data(toc, segment, previous.pop(segment.segment_id(), None))
+                              for segment in toc.segments]
+            for data in previous.values():  # merged away
+                data.reader.close()
+            self._searcher = Searcher(self._reader(toc), fromindex=self.index)
+            self._generation = toc.generation
         return self._searcher
 
+    def _segment_data(self, toc, segment, known: SegmentData | None) -> SegmentData:
+        if known is not None and known.deleted_count == segment.deleted_count():
+            return known
+        reader = SegmentReader(self.storage, toc.schema, segment, generation=toc.generation)
+        if known is None:
+            return SegmentData(reader)
+        known.reader.close()
+        return known.reopened(reader)
+
+    def _reader(self, toc):
+        readers = [data.reader for data in self._segments]
+        if not readers:
+            return EmptyReader(toc.schema)
+        return readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+
+    def _leaves(self) -> list[_Leaf]:
+        leaves, offset = [], 0
+        for data in self._segments:
+            leaves.append(_Leaf(data, offset))
+            offset += data.size
+        return leaves
+
     def search(self, request: SearchRequest) -> SearchResults:
-        query = build_query(request.query)
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
+        want = request.offset + request.limit
         with self._lock:
             searcher = self._current_searcher()
-            results = searcher.search(
-                query, filter=build_filter(request), limit=request.offset + request.limit,
-                groupedby=facets, sortedby=sortedby, terms=False,
-            )
-            page = results[request.offset:request.offset + request.limit]
-            hits = [Hit(*parse_key(hit["key"]), hit.score or 0.0) for hit in page]
-            facet_counts = {
-                name: {str(value): count for value, count in results.groups(name).items() if value not in (None, "")}
-                for name in FACETS
-            }
-            total = results.scored_length()
-        return SearchResults(total=total, hits=hits, facets=facet_counts)
+            leaves = self._leaves()
+            matches = [(leaf, leaf.matches(request.query, request)) for leaf in leaves]
+            counts = {name: Counter() for name in FACETS}
+            for leaf, matched in matches:
+                if matched:
+                    leaf.facet_counts(matched, counts)
+            if request.sort == "date":
+                ranked = heapq.nlargest(want, (item for leaf, m in matches if m for item in leaf.newest(m, want)))
+                page = [(0.0, docnum) for _date, docnum in ranked[request.offset:]]
+            else:
+                scorer = _Scorer(searcher, request.query)
+                ranked = heapq.nlargest(want, (item for leaf, m in matches if m for item in leaf.best(m, scorer, want)))
+                page = [(score, docnum) for score, _date, docnum in ranked[request.offset:]]
+            hits = [Hit(*parse_key(self._key(leaves, docnum)), score) for score, docnum in page]
+        return SearchResults(total=sum(m.bit_count() for _leaf, m in matches), hits=hits, facets=_facets(counts))
+
+    @staticmethod
+    def _key(leaves: list[_Leaf], global_docnum: int) -> str:
+        leaf = next(leaf for leaf in reversed(leaves) if leaf.offset <= global_docnum)
+        return leaf.key(global_docnum)
 
     def fingerprints(self) -> dict[str, str]:
         with self._lock:
@@ -240,8 +464,21 @@ class WhooshEngine(SearchEngine):
         with self._lock:
             return self._current_searcher().doc_count()
 
+    def _close_segments(self) -> None:
+        for data in self._segments:
+            data.reader.close()
+        self._segments = []
+
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._close_segments()
+            self._searcher = None
+            self._generation = None
+
+
+def _facets(counts: dict[str, Counter]) -> dict[str, dict[str, int]]:
+    """Column values as the interface names them: kinds by name, no "no organization"."""
+    facets = {name: {str(value): count for value, count in counter.items()} for name, counter in counts.items()}
+    facets["kind"] = {KINDS[int(value)]: count for value, count in facets["kind"].items()}
+    facets["organization"].pop("0", None)
+    return facets
