@@ -4,17 +4,21 @@ The terms are already normalized by our analyzer, so they go into the tsvector a
 are (the `simple` configuration's identity semantics, with our own positions so that
 several terms can share one), and queries are tsquery values built from the same
 analysis. Every value travels as a bound parameter; no SQL is built from user text.
+
+Speed at 100,000 documents, where a common word matches nearly every row: each search
+reads the matches through the GIN index once for the facets and once for the page, and
+ranks a bounded set of candidates, because `ts_rank` has to detoast every tsvector it sees.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Engine, bindparam, cast, delete, desc, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, cast, delete, desc, func, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from search import analysis
-from search.engine import Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
+from search.engine import FACETS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
 from search.models import SearchEntry
 from search.query import Atom, ParsedQuery, Prefix, TermSet
 
@@ -22,6 +26,9 @@ TABLE = SearchEntry.__table__
 _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 _MAX_TERM_BYTES = 1000
 _BATCH = 500
+# Relevance ranks the newest matches up to this many (or up to the requested page, if
+# deeper): exact below it, and a bounded cost for words that match nearly everything.
+_RANK_CANDIDATES = 1000
 
 
 def _quote(term: str) -> str:
@@ -80,6 +87,59 @@ _INSERT = insert(TABLE).values(
 )
 
 
+def _prefer_gin(connection: Connection) -> None:
+    """For the current transaction: read matches through the GIN index. The planner costs
+    `@@` as cheap, so for a common word it picks a sequential scan that detoasts every
+    row's tsvector (about ten times slower); JIT would only add compile time."""
+    connection.execute(text("SET LOCAL enable_seqscan = off"))
+    connection.execute(text("SET LOCAL jit = off"))
+
+
+def _facet_query(conditions):
+    """Counts in one pass over the matches with two groupings instead of four: kind,
+    consultation and year together (few combinations), and organization."""
+    column = TABLE.c
+    return (
+        select(column.kind, column.consultation_id, column.year, column.organization_id, func.count())
+        .where(*conditions)
+        .group_by(func.grouping_sets(tuple_(column.kind, column.consultation_id, column.year),
+                                     column.organization_id))
+    )
+
+
+def _facets(rows) -> tuple[dict[str, dict[str, int]], int]:
+    """The facet counts and the total from `_facet_query` rows; kind is NULL only in the
+    organization grouping (documents without an organization are not a facet value)."""
+    facets: dict[str, dict[str, int]] = {name: defaultdict(int) for name in FACETS}
+    total = 0
+    for kind, consultation_id, year, organization_id, count in rows:
+        if kind is None:
+            if organization_id is not None:
+                facets["organization"][str(organization_id)] = count
+            continue
+        total += count
+        facets["kind"][kind] += count
+        facets["consultation"][str(consultation_id)] += count
+        facets["year"][str(year)] += count
+    return {name: dict(counts) for name, counts in facets.items()}, total
+
+
+def _page_query(request: SearchRequest, conditions, tsquery):
+    """The requested page with scores. `ts_rank` runs only on rows taken from the newest
+    matches: the page itself in date order, a bounded candidate set in relevance order."""
+    column = TABLE.c
+    newest = select(column.key, column.date, column.terms).where(*conditions).order_by(
+        desc(column.date), desc(column.key))
+    if request.sort == "date":
+        rows = newest.offset(request.offset).limit(request.limit).subquery()
+        return select(rows.c.key, func.ts_rank(rows.c.terms, tsquery)).order_by(
+            desc(rows.c.date), desc(rows.c.key))
+    rows = newest.limit(max(_RANK_CANDIDATES, request.offset + request.limit)).subquery()
+    score = func.ts_rank(rows.c.terms, tsquery)
+    return (select(rows.c.key, score).order_by(desc(score), desc(rows.c.date), desc(rows.c.key))
+            .offset(request.offset).limit(request.limit))
+
+
 class PostgresEngine(SearchEngine):
     name = "postgres"
 
@@ -126,6 +186,8 @@ class PostgresEngine(SearchEngine):
             if batch:
                 connection.execute(_INSERT, batch)
                 count += len(batch)
+            # Fresh statistics for the planner, which would otherwise guess until autovacuum.
+            connection.execute(text(f"ANALYZE {TABLE.name}"))
         return count
 
     def _conditions(self, request: SearchRequest, tsquery):
@@ -143,39 +205,13 @@ class PostgresEngine(SearchEngine):
         return conditions
 
     def search(self, request: SearchRequest) -> SearchResults:
-        column = TABLE.c
         tsquery = cast(bindparam("q", tsquery_literal(request.query)), TSQUERY)
         conditions = self._conditions(request, tsquery)
-        facet_columns = {
-            "kind": column.kind, "consultation": column.consultation_id,
-            "organization": column.organization_id, "year": column.year,
-        }
-        facet_query = (
-            select(*facet_columns.values(), func.count())
-            .where(*conditions)
-            .group_by(func.grouping_sets(*facet_columns.values()))
-        )
-        if request.sort == "date":
-            order = (desc(column.date), desc(column.key))
-            score = func.ts_rank(column.terms, tsquery)
-        else:
-            score = func.ts_rank(column.terms, tsquery)
-            order = (desc(score), desc(column.date), desc(column.key))
-        page_query = (
-            select(column.key, score).where(*conditions).order_by(*order)
-            .offset(request.offset).limit(request.limit)
-        )
-        facets: dict[str, dict[str, int]] = {name: {} for name in facet_columns}
-        total = 0
-        with self.engine.connect() as connection:
-            for *values, count in connection.execute(facet_query):
-                for name, value in zip(facet_columns, values):
-                    if value is not None:
-                        facets[name][str(value)] = count
-                        if name == "kind":
-                            total += count
-                        break
-            hits = [Hit(*parse_key(key), float(rank)) for key, rank in connection.execute(page_query)]
+        with self.engine.connect() as connection, connection.begin():
+            _prefer_gin(connection)
+            facets, total = _facets(connection.execute(_facet_query(conditions)))
+            page = connection.execute(_page_query(request, conditions, tsquery))
+            hits = [Hit(*parse_key(key), float(rank)) for key, rank in page]
         return SearchResults(total=total, hits=hits, facets=facets)
 
     def fingerprints(self) -> dict[str, str]:

@@ -1,0 +1,78 @@
+"""The PostgreSQL engine's shortcuts for broad queries: relevance ranks a bounded set of
+the newest matches, while the total and the facets still count every match."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine
+
+from search import postgres_engine
+from search.engine import SearchDocument, SearchRequest
+from search.postgres_engine import PostgresEngine
+from search.query import parse_query
+from tests.search.conftest import POSTGRES_SESSION_URL
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def pg(postgres_schema):
+    engine = create_engine(POSTGRES_SESSION_URL)
+    search = PostgresEngine(lambda: engine)
+    yield search
+    search.rebuild([])
+    engine.dispose()
+
+
+def _document(object_id, text, days_ago, organization_id=7):
+    return SearchDocument(
+        kind="comment", object_id=object_id, consultation_id=1, organization_id=organization_id,
+        date=NOW - timedelta(days=20 + days_ago), opens_at=NOW - timedelta(days=60),
+        closes_at=NOW - timedelta(days=10), language="fi", text=text,
+    )
+
+
+LIBRARY = [
+    _document(1, "Kirjasto, kirjasto ja kirjasto: kirjasto on kaikille.", days_ago=4),
+    _document(2, "Kirjasto on auki.", days_ago=3),
+    _document(3, "Kirjasto ja kirjasto palvelevat.", days_ago=2),
+    _document(4, "Kirjasto suljetaan.", days_ago=1, organization_id=None),
+    _document(5, "Uimahalli remontoidaan.", days_ago=0),
+]
+
+
+def _search(engine, text, **options):
+    return engine.search(SearchRequest(query=parse_query(text), now=NOW, **options))
+
+
+def test_relevance_puts_more_occurrences_first(pg):
+    pg.rebuild(LIBRARY)
+    results = _search(pg, "kirjasto")
+    assert [hit.object_id for hit in results.hits] == [1, 3, 4, 2]  # ties: newest first
+    assert results.hits[0].score > results.hits[1].score > results.hits[2].score
+
+
+def test_only_the_newest_matches_are_ranked_but_every_match_is_counted(pg, monkeypatch):
+    monkeypatch.setattr(postgres_engine, "_RANK_CANDIDATES", 3)
+    pg.rebuild(LIBRARY)
+    results = _search(pg, "kirjasto", limit=3)
+    assert [hit.object_id for hit in results.hits] == [3, 4, 2]  # the oldest, best match is not ranked
+    assert results.total == 4
+    assert results.facets["kind"] == {"comment": 4}
+    assert results.facets["consultation"] == {"1": 4}
+    assert results.facets["organization"] == {"7": 3}  # no organization is no facet value
+    assert sum(results.facets["year"].values()) == 4
+
+
+def test_a_page_beyond_the_candidates_is_still_served(pg, monkeypatch):
+    monkeypatch.setattr(postgres_engine, "_RANK_CANDIDATES", 2)
+    pg.rebuild(LIBRARY)
+    assert [hit.object_id for hit in _search(pg, "kirjasto", offset=3, limit=2).hits] == [2]
+
+
+def test_date_order_pages_through_every_match(pg):
+    pg.rebuild(LIBRARY)
+    pages = [_search(pg, "kirjasto", sort="date", offset=offset, limit=2).hits for offset in (0, 2)]
+    assert [[hit.object_id for hit in page] for page in pages] == [[4, 3], [2, 1]]
+    assert all(hit.score > 0 for page in pages for hit in page)
