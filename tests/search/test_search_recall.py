@@ -2,7 +2,6 @@
 closed consultation, must be found by its base form; distinct words must stay apart."""
 from __future__ import annotations
 
-
 from tests.search.conftest import anchors_by_text, search_html
 from tests.search.wordlists import COMPOUNDS, FINNISH, NOT_CONFLATED, SWEDISH, SWEDISH_COMPOUNDS
 
