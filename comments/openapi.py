@@ -5,6 +5,7 @@ schemathesis): a field added to a serializer must be added here.
 """
 from __future__ import annotations
 
+from comments.responses import DECISIONS
 from consultations.models import PARAGRAPH_KINDS
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
@@ -16,7 +17,9 @@ NAMED = {
     "properties": {"name": {"type": "string"}, "slug": {"type": "string"}},
     "additionalProperties": False,
 }
-DECISION = {"type": "string", "enum": ["accepted", "partly", "not_accepted", "noted"]}
+DECISION = {"type": "string", "enum": list(DECISIONS)}
+MARKDOWN = {"type": "string", "description": "Markdown."}
+HTML = {"type": "string", "description": "Sanitized HTML."}
 
 
 def _ref(name: str) -> dict:
@@ -78,14 +81,14 @@ SCHEMAS = {
             "number": {"type": "string"},
             "kind": {"type": "string", "enum": list(PARAGRAPH_KINDS)},
             "text": {"type": "string"},
-            "html": {"type": "string", "description": "Sanitized HTML."},
+            "html": HTML,
         }
     ),
     "PublishedResponse": _object(
         {
             "decision": DECISION,
-            "text": {"type": "string", "description": "Markdown."},
-            "html": {"type": "string", "description": "Sanitized HTML."},
+            "text": MARKDOWN,
+            "html": HTML,
             "published_at": DATETIME,
         }
     ),
@@ -103,8 +106,8 @@ SCHEMAS = {
             "author": {"type": "string"},
             "created_at": DATETIME,
             "edited_at": NULLABLE_DATETIME,
-            "text": {"type": "string", "description": "Markdown."},
-            "html": {"type": "string", "description": "Sanitized HTML."},
+            "text": MARKDOWN,
+            "html": HTML,
             "url": {"type": "string", "format": "uri"},
             "response": {"oneOf": [{"type": "null"}, _ref("PublishedResponse")]},
         }
@@ -113,16 +116,16 @@ SCHEMAS = {
         {
             "comment_id": {"type": "integer"},
             "decision": DECISION,
-            "text": {"type": "string", "description": "Markdown."},
-            "html": {"type": "string", "description": "Sanitized HTML."},
+            "text": MARKDOWN,
+            "html": HTML,
             "published_at": DATETIME,
         }
     ),
     "Summary": _object(
         {
             "consultation": SLUG,
-            "text": {"type": "string", "description": "Markdown."},
-            "html": {"type": "string", "description": "Sanitized HTML."},
+            "text": MARKDOWN,
+            "html": HTML,
             "published_at": DATETIME,
         }
     ),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
-from comments.responses import Response, published_responses_by_comment
+from comments.responses import Response, responses_by_comment
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 
@@ -77,7 +77,7 @@ def load_discussion(consultation: Consultation, *, anchor: str | None = None, or
     discussion.replies = dict(replies)
     discussion.version_notes = _version_notes(consultation, comments)
     if consultation.status == "summarized":
-        discussion.responses = published_responses_by_comment(c.id for c in visible)
+        discussion.responses = responses_by_comment((c.id for c in visible), published_only=True)
     if anchor is not None:
         discussion.roots = [c for c in discussion.roots if c.paragraph_anchor == anchor]
     if org_slug:

@@ -102,7 +102,7 @@ def _cache() -> RenderCache:
     return cache
 
 
-def rendered(consultation: Consultation, kind: str, build: Callable[[], str | bytes]):
+def rendered(consultation: Consultation, kind: str, build: Callable[[], bytes]) -> bytes:
     """The output `build()` makes for this consultation, language and kind, built at most
     once per change of the consultation's content."""
     # Earlier stamps of the same output are left to age out of the LRU.

@@ -116,9 +116,7 @@ def hidden_count(consultation: Consultation) -> int:
 def load_response_table(consultation: Consultation, *, published_only: bool) -> ResponseTable:
     """`published_only`: the public view, where only published responses exist."""
     comments = visible_comments(consultation)
-    responses = responses_by_comment(c.id for c in comments)
-    if published_only:
-        responses = {k: r for k, r in responses.items() if r.is_published}
+    responses = responses_by_comment((c.id for c in comments), published_only=published_only)
     latest, by_version = paragraph_lookup(consultation)
     groups: dict[str, Group] = {GENERAL: Group(GENERAL, None)}
     for anchor, paragraph in latest.items():

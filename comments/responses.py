@@ -70,20 +70,17 @@ def response_for(comment: Comment) -> Response | None:
     return db.session.scalar(select(Response).where(Response.comment_id == comment.id))
 
 
-def responses_by_comment(comment_ids) -> dict[int, Response]:
+def responses_by_comment(comment_ids, *, published_only: bool = False) -> dict[int, Response]:
+    """Responses by comment id. `published_only`: what the public may read, the responses
+    published with the summary; the officials' views also show who saved each draft."""
     ids = list(comment_ids)
     if not ids:
         return {}
-    query = select(Response).where(Response.comment_id.in_(ids)).options(selectinload(Response.author))
-    return {r.comment_id: r for r in db.session.scalars(query)}
-
-
-def published_responses_by_comment(comment_ids) -> dict[int, Response]:
-    """What the public may read: responses published with the summary."""
-    ids = list(comment_ids)
-    if not ids:
-        return {}
-    query = select(Response).where(Response.comment_id.in_(ids), Response.published_at.is_not(None))
+    query = select(Response).where(Response.comment_id.in_(ids))
+    if published_only:
+        query = query.where(Response.published_at.is_not(None))
+    else:
+        query = query.options(selectinload(Response.author))
     return {r.comment_id: r for r in db.session.scalars(query)}
 
 

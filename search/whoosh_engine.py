@@ -144,12 +144,6 @@ def _fields(document: SearchDocument) -> dict:
     }
 
 
-def _scored_terms(parsed: ParsedQuery) -> list[str]:
-    """The terms whose BM25 weights make up a document's score: words and phrase words,
-    the same the highlighter looks for."""
-    return sorted(parsed.matcher.terms)
-
-
 def _prefix_atoms(parsed: ParsedQuery) -> list[Prefix]:
     """Prefix atoms add a constant 1 to the score (Whoosh's constant-score prefix)."""
     return [atom for group in parsed.must for atom in group if isinstance(atom, Prefix)]
@@ -227,9 +221,10 @@ class _Scorer:
     segment) plus 1 for each matching prefix; ties go to the newer document."""
 
     def __init__(self, searcher, parsed: ParsedQuery) -> None:
+        # The query's words and phrase words: the terms the highlighter looks for too.
         self.idf = {
             text: searcher.idf("content", text)
-            for text in _scored_terms(parsed) if searcher.doc_frequency("content", text)
+            for text in sorted(parsed.matcher.terms) if searcher.doc_frequency("content", text)
         }
         self.prefixes = _prefix_atoms(parsed)
 

@@ -14,6 +14,7 @@ from app import create_app
 from app.auth.services import create_user
 from app.extensions import db
 from app.organizations import create_organization
+from app.outbox import OutboxMessage
 from app.timeutil import utcnow
 from comments.services import post_comment
 from config import TestConfig
@@ -179,8 +180,6 @@ def counting_queries():
 
 def registration_path(email: str) -> str:
     """The path of the newest registration link mailed to `email` (from the outbox)."""
-    from app.outbox import OutboxMessage
-
     db.session.expire_all()
     message = db.session.scalars(
         select(OutboxMessage)
