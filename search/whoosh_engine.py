@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 
 from whoosh import columns, fields, writing
@@ -20,14 +20,13 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from search import analysis
 from search.engine import FACETS, KINDS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
 from search.query import Atom, ParsedQuery, Prefix, TermSet
 from search.whoosh_segments import SegmentData, contains, docnums_of
+from search.whoosh_writing import LANGUAGE_SEPARATOR, KuuloText, Writer, abandon, merge_tiers
 
 log = logging.getLogger(__name__)
 
-_LANGUAGE_SEPARATOR = "\x1e"  # the field value is "<language>\x1e<text>"
 INDEX_NAME = "kuulo"
 
 
@@ -37,62 +36,6 @@ class MemoryStorage(RamStorage):
 
     def temp_storage(self, name=None):
         return RamStorage()
-
-
-def _abandon(writer) -> None:
-    """Give up a failed writer without ever leaving the index locked."""
-    try:
-        writer.cancel()
-    except Exception:
-        log.exception("cancelling a search index writer failed")
-    lock = getattr(writer, "writelock", None)
-    if lock is not None:
-        try:
-            lock.release()
-        except Exception:  # already released by cancel()
-            pass
-
-
-class KuuloText(fields.TEXT):
-    """The text field, indexed straight from search.analysis: several terms may share
-    one position. Whoosh's token pipeline (a Token object and a generator step per term)
-    cost several times the analysis itself."""
-
-    def index(self, value, **kwargs):
-        language, text = "fi", value
-        if _LANGUAGE_SEPARATOR in value:
-            language, _, text = value.partition(_LANGUAGE_SEPARATOR)
-        positions: dict[str, list[int]] = defaultdict(list)
-        token_terms = analysis.token_terms
-        for position, match in enumerate(analysis.WORD_RE.finditer(text)):
-            for term in token_terms(match.group(), language):
-                positions[term].append(position)
-        encode = self.format.encode
-        for term, places in positions.items():
-            yield term.encode("utf-8"), len(places), float(len(places)), encode(places)
-
-
-class _Lengths:
-    """A segment's field lengths as the postings writer asks for them: once per posting.
-    Whoosh reads the lengths file (and checks the column exists) every time."""
-
-    def __init__(self, reader) -> None:
-        self._reader = reader
-        self._cache: dict[str, dict[int, int]] = defaultdict(dict)
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        known = self._cache[fieldname]
-        if docnum not in known:
-            known[docnum] = self._reader.doc_field_length(docnum, fieldname, default)
-        return known[docnum]
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class _Writer(writing.SegmentWriter):
-    def per_document_reader(self):
-        return _Lengths(super().per_document_reader())
 
 
 def _column(typecode: str) -> fields.COLUMN:
@@ -113,14 +56,15 @@ def make_schema() -> fields.Schema:
         opens=_column("q"),
         closes=_column("q"),
         fingerprint=fields.STORED,
-        content=KuuloText(phrase=True),
+        content=KuuloText(),
     )
 
 
 def schema_signature(schema: fields.Schema) -> dict[str, str]:
-    """Field names and types: an index written with another schema is started afresh."""
+    """Field names, types and posting formats: an index written with another schema is
+    started afresh."""
     return {
-        name: f"{type(field).__name__}:{type(getattr(field, 'column_type', None)).__name__}"
+        name: ":".join(type(part).__name__ for part in (field, getattr(field, "column_type", None), field.format))
         for name, field in schema.items()
     }
 
@@ -140,7 +84,7 @@ def _fields(document: SearchDocument) -> dict:
         "opens": _timestamp(document.opens_at),
         "closes": _timestamp(document.closes_at),
         "fingerprint": document.fingerprint,
-        "content": f"{document.language}{_LANGUAGE_SEPARATOR}{document.text}",
+        "content": f"{document.language}{LANGUAGE_SEPARATOR}{document.text}",
     }
 
 
@@ -281,29 +225,6 @@ def _bits(mask: int) -> bytes:
     return mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
 
 
-MERGE_FACTOR = 25
-
-
-def merge_tiers(writer, segments: list) -> list:
-    """Merge policy: segments are grouped by the number of digits of their size; when
-    MERGE_FACTOR segments share a group, they and all smaller ones are merged into the new
-    segment. A write merges rarely and little (most merges move fewer than a hundred
-    documents), the segment count stays low and the big rebuilt segment is never
-    rewritten by a single write. Unchanged segments keep their order."""
-    sizes = {id(segment): len(str(segment.doc_count_all())) for segment in segments}
-    per_tier = Counter(sizes.values())
-    full = [tier for tier, count in sorted(per_tier.items()) if count >= MERGE_FACTOR]
-    if not full:
-        return segments
-    limit = max(full)
-    merged = [segment for segment in segments if sizes[id(segment)] <= limit]
-    for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if sizes[id(segment)] > limit]
-
-
 class WhooshEngine(SearchEngine):
     name = "whoosh"
 
@@ -339,7 +260,7 @@ class WhooshEngine(SearchEngine):
     # --- writing -----------------------------------------------------------------------
 
     def _writer(self, **options):
-        return _Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False, **options)
+        return Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False, **options)
 
     def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
                remove_consultations: Iterable[int] = ()) -> None:
@@ -358,7 +279,7 @@ class WhooshEngine(SearchEngine):
                     writer.add_document(**_fields(document))
                 writer.commit(mergetype=merge_tiers)
             except BaseException:
-                _abandon(writer)
+                abandon(writer)
                 raise
 
     def _searcher_for(self, writer):
@@ -372,7 +293,7 @@ class WhooshEngine(SearchEngine):
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         with self._lock:
-            writer = self._writer(limitmb=256)
+            writer = self._writer()
             count = 0
             try:
                 for document in documents:
@@ -380,7 +301,7 @@ class WhooshEngine(SearchEngine):
                     count += 1
                 writer.commit(mergetype=writing.CLEAR)
             except BaseException:
-                _abandon(writer)
+                abandon(writer)
                 raise
             return count
 

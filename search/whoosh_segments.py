@@ -9,8 +9,9 @@ derived from one is kept for as long as the segment lives:
 - document sets are Python integers used as bit sets: AND, OR, NOT and counting run in C;
 - filters and facet counts are `(matches & value_mask).bit_count()` per column value;
 - a term's postings are decoded once (whole blocks at a time), its BM25 weights and best
-  documents when it is first scored, and kept in a size-bounded LRU cache; prefixes and
-  phrases keep only their resulting bit sets.
+  documents when it is first scored, and kept in a size-bounded LRU cache; so are a
+  term's positions once a phrase needs them (numpy arrays: a phrase is an intersection
+  of sorted arrays); prefixes and phrases keep only their resulting bit sets.
 """
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property
 from itertools import accumulate
-from pickle import loads
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.system import _INT_SIZE
 from whoosh.matching.wrappers import FilterMatcher
 
 from search.engine import FACETS
+from search.whoosh_writing import POSITION_BYTES
 
 CONTENT = "content"
 SCOPE_COLUMNS = ("opens", "closes")
@@ -83,10 +84,17 @@ def _blocks(matcher, values: bool = False):
         matcher._next_block()
 
 
-def _decode_positions(value: bytes):
-    """Whoosh's Positions.decode_positions with the delta decoding in C: the value is a
-    4-byte count and a pickled list of deltas whose final STOP opcode may be cut off."""
-    return accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."))
+def _flags(mask: int, size: int):
+    """A bit set as a numpy array of `size` booleans."""
+    packed = np.frombuffer(mask.to_bytes((size + 7) >> 3, "little"), dtype=np.uint8)
+    return np.unpackbits(packed, count=size, bitorder="little").view(np.bool_)
+
+
+def _mask_of_docnums(docnums, size: int) -> int:
+    """A bit set from a numpy array of document numbers (in any order, repeats allowed)."""
+    flags = np.zeros(size, dtype=np.uint8)
+    flags[docnums] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def contains(bits: bytes, docnum: int) -> bool:
@@ -117,7 +125,9 @@ class TermPostings:
 
 
 def _nbytes(value) -> int:
-    """Roughly what a cached term, prefix or phrase entry occupies."""
+    """Roughly what a cached term, positions, prefix or phrase entry occupies."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 96
     if isinstance(value, TermPostings):
         scored = 8 * len(value.weights) + 64 * len(value.top) if value.weights is not None else 0
         return _nbytes(value.mask) + 8 * len(value.docnums) + scored
@@ -212,7 +222,9 @@ class SegmentData:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        value = compute()
+        return self._store(key, compute())
+
+    def _store(self, key, value):
         self._cache[key] = value
         self._cache_bytes += _nbytes(value)
         while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
@@ -234,11 +246,15 @@ class SegmentData:
             self._cache_bytes += _nbytes(postings) - unscored
         return postings
 
-    def _decode(self, text: str) -> TermPostings:
+    def _decode(self, text: str, values: list | None = None) -> TermPostings:
+        """The term's postings; their values (positions) too when `values` is given."""
         docnums, frequencies = array("I"), array("f")
-        for block_docnums, block_frequencies, _values in _blocks(self.reader.postings(CONTENT, text)):
+        for block_docnums, block_frequencies, block_values in _blocks(self.reader.postings(CONTENT, text),
+                                                                      values=values is not None):
             docnums.extend(block_docnums)
             frequencies.extend(block_frequencies)
+            if values is not None:
+                values.extend(block_values)
         return TermPostings(docnums, frequencies)
 
     def prefix_mask(self, prefix: str) -> int:
@@ -262,27 +278,31 @@ class SegmentData:
         return self._cached(("prefix", prefix), compute)
 
     def phrase_mask(self, words: tuple[frozenset[str], ...]) -> int:
-        """Documents where a term of each word follows a term of the previous one. Only
-        the documents that have every word get their positions decoded."""
+        """Documents where a term of each word follows a term of the previous one: the
+        positions of each word (shifted back by its place in the phrase) intersected, in
+        numpy, over the documents that have every word."""
 
         def compute() -> int:
+            word_keys = [self._word_keys(terms) for terms in words]  # decodes the terms too
             candidates = self.any_of(words[0])
             for terms in words[1:]:
                 candidates &= self.any_of(terms)
             if not candidates:
                 return 0
-            bits = candidates.to_bytes((candidates.bit_length() + 7) >> 3, "little")
-            positions = [self._positions(terms, bits) for terms in words]
-            found = []
-            for docnum, starts in positions[0].items():
-                for offset, following in enumerate(positions[1:], start=1):
-                    after = following.get(docnum, ())
-                    starts = [p for p in starts if p + offset in after]
-                    if not starts:
-                        break
+            wanted = _flags(candidates, self.size)
+            starts = None  # where the phrase may start so far: docnum << 32 | position, ascending
+            for offset, keys in enumerate(word_keys):
+                keys = keys[wanted[keys >> 32]] - offset  # a word at position p starts the phrase at p - offset
+                if starts is None:
+                    starts = keys
+                elif keys.size:
+                    found = np.minimum(np.searchsorted(keys, starts), keys.size - 1)
+                    starts = starts[keys[found] == starts]
                 else:
-                    found.append(docnum)
-            return mask_of(found)
+                    return 0
+                if not starts.size:
+                    return 0
+            return _mask_of_docnums(starts >> 32, self.size)
 
         return self._cached(("phrase", words), compute)
 
@@ -294,19 +314,31 @@ class SegmentData:
                 mask |= postings.mask
         return mask
 
-    def _positions(self, terms, bits: bytes) -> dict[int, set[int]]:
-        """docnum -> positions of any of `terms`, for the documents in `bits`."""
-        positions: dict[int, set[int]] = {}
-        size = len(bits)
-        for text in terms:
-            if (CONTENT, text) not in self.reader:
-                continue
-            for block_docnums, _tfs, values in _blocks(self.reader.postings(CONTENT, text), values=True):
-                for docnum, value in zip(block_docnums, values):
-                    index = docnum >> 3
-                    if index < size and bits[index] >> (docnum & 7) & 1:
-                        positions.setdefault(docnum, set()).update(_decode_positions(value))
-        return positions
+    def _word_keys(self, terms) -> np.ndarray:
+        """The occurrences of any of a word's terms, ascending (duplicates are harmless)."""
+        arrays = [keys for text in sorted(terms) if (keys := self._position_keys(text)) is not None]
+        if len(arrays) == 1:
+            return arrays[0]
+        # Sorted runs one after another: the stable sort (timsort) merges them in linear time.
+        return np.sort(np.concatenate(arrays), kind="stable") if arrays else np.empty(0, dtype=np.int64)
+
+    def _position_keys(self, text: str):
+        """Every occurrence of a term as docnum << 32 | position, ascending (numpy int64);
+        None when the segment lacks the term. Kept in the cache like decoded postings."""
+        if (CONTENT, text) not in self.reader:
+            return None
+
+        def compute():
+            values: list[bytes] = []
+            postings = self._decode(text, values)  # one pass: the term's postings are kept too
+            if ("term", text) not in self._cache:
+                self._store(("term", text), postings)
+            counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_BYTES
+            positions = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+            docnums = np.frombuffer(postings.docnums, dtype=np.uint32).astype(np.int64)
+            return (np.repeat(docnums, counts) << 32) | positions
+
+        return self._cached(("positions", text), compute)
 
     # --- ordering --------------------------------------------------------------------------
 

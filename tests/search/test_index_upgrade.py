@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import RegexTokenizer
 from whoosh.filedb.filestore import FileStorage
 
-from search.whoosh_engine import INDEX_NAME, WhooshEngine
+from search.whoosh_engine import INDEX_NAME, WhooshEngine, make_schema
 
 
 class RetiredTokenizer(RegexTokenizer):
@@ -36,4 +36,17 @@ def test_index_whose_classes_are_gone_starts_empty(tmp_path, caplog, monkeypatch
         engine = WhooshEngine(str(tmp_path))
     assert engine.count() == 0
     assert "unreadable" in caplog.text
+    engine.close()
+
+
+def test_index_with_the_older_position_format_starts_empty(tmp_path, caplog):
+    """Kuulo before December 2026 stored positions in Whoosh's pickled format."""
+    schema = make_schema()
+    schema["content"].format = formats.Positions()
+    FileStorage(str(tmp_path)).create_index(schema, indexname=INDEX_NAME)
+    with caplog.at_level(logging.WARNING):
+        engine = WhooshEngine(str(tmp_path))
+    assert engine.count() == 0
+    assert "schema changed" in caplog.text
+    assert type(engine.index.schema["content"].format).__name__ == "CompactPositions"
     engine.close()
