@@ -15,6 +15,7 @@ from search import analysis
 from search.engine import SearchDocument, SearchRequest
 from search.query import parse_query
 from search.whoosh_engine import INDEX_NAME, MemoryStorage, WhooshEngine, _fields, make_schema
+from search.whoosh_segments import B, K1, SegmentData
 from search.whoosh_writing import Writer, term_positions
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
@@ -46,10 +47,10 @@ def _dictionaries():
     analysis.preload()
 
 
-def _write(writer_class) -> IndexReader:
+def _write(writer_class, documents=DOCUMENTS) -> IndexReader:
     index = MemoryStorage().create_index(make_schema(), indexname=INDEX_NAME)
     writer = writer_class(index)
-    for document in DOCUMENTS:
+    for document in documents:
         writer.add_document(**_fields(document))
     writer.commit(mergetype=writing.CLEAR)
     return index.reader()
@@ -104,6 +105,22 @@ def test_whooshs_own_phrase_query_reads_the_positions():
     found = {hit["key"] for hit in searcher.search(Phrase("content", ["kunta", "päättää"]), limit=None)}
     assert found == {"c4"}
     assert {hit["key"] for hit in searcher.search(Term("content", "_kunta"), limit=None)} == {"c4", "c6", "c7"}
+
+
+def _norm(reader, docnum: int) -> float:
+    """BM25's length normalization from Whoosh's own per-document calls."""
+    lengths = [reader.doc_field_length(d, "content", 0) or 0 for d in range(reader.doc_count_all())]
+    return K1 * (1 - B + B * lengths[docnum] / (sum(lengths) / len(lengths)))
+
+
+def test_columns_read_whole_equal_whooshs_values():
+    """The last document has no organization: Whoosh leaves trailing defaults unwritten."""
+    reader = _write(Writer, [*DOCUMENTS, _document(9, "Ei järjestöä.")])
+    data = SegmentData(reader)
+    for name in ("kind", "organization", "year", "date", "opens", "closes", "consultation"):
+        assert data.columns[name] == list(reader.column_reader(name)), name
+    assert data.norms == pytest.approx([_norm(reader, d) for d in range(reader.doc_count_all())])
+    assert data.columns["organization"][-1] == 0 and len(data.columns["organization"]) == len(DOCUMENTS) + 1
 
 
 @pytest.fixture
