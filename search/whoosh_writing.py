@@ -104,7 +104,7 @@ class _TermPostings:
         self.docnums = array("I")
         self.weights = array("f")
         self.values = bytearray()  # the postings' values, one after another
-        self.ends = array("Q")  # where each posting's value ends in `values`
+        self.ends = array("I")  # where each posting's value ends in `values` (< 4 GiB a term)
 
 
 class TermPool:
