@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from corpus import COMMON, ORGANIZATIONS, generate  # noqa: E402 (bench/ is on the path)
+
 from search import analysis  # noqa: E402
 from search.engine import SearchDocument, SearchRequest  # noqa: E402
 from search.query import parse_query  # noqa: E402
@@ -31,73 +33,23 @@ DOCS = int(os.environ.get("BENCH_DOCS", "100000"))
 ENGINE = os.environ.get("BENCH_ENGINE", "whoosh")
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 ADDS = int(os.environ.get("BENCH_ADDS", "1000"))
-CONSULTATIONS, ORGANIZATIONS, YEARS = 200, 500, 8
 RESULTS = ROOT / "bench" / "results" / "search.json"
-
-# Nouns whose plural keeps the stem (…o/u/y/ö), so stem + ending is a real Finnish form.
-NOUNS = (
-    "talo koulu järjestö palvelu kirjasto virasto ympäristö neuvosto museo asukas-x kieli-x tuotto "
-    "työtapa-x yhteisö kumppanuus-x tulo arvo jako malli-x vero-x raportti-x keino-x kulu menu-x tilasto "
-    "kokemus-x taho osio syy tuki-x lupa-x pohja-x tieto toimisto kerho teko kuntoutus-x hoito ohjelma-x "
-    "tausta-x esitys-x mielipide-x linjaus-x tavoite-x vastuu keskus-x luonnos-x kysely-x arvio vaikutus-x"
-).split()
-NOUNS = [n for n in NOUNS if not n.endswith("-x")]
-PREFIXES = (
-    "hyvinvointi kunta lapsi perhe sosiaali nuoriso kulttuuri liikunta terveys vanhus kansalais "
-    "yhteistyö vapaaehtois lähi alue kylä koti koulu asiakas vertais"
-).split()
-ENDINGS = ("", "n", "a", "ssa", "sta", "on", "lla", "lta", "lle", "na", "ksi", "t", "jen", "ja",
-           "issa", "ista", "ihin", "illa", "ilta", "ille", "ina", "iksi", "mme", "nsa", "kin", "ssakin")
-COMMON = (
-    "ja on että ei se ovat myös tai kuin mutta joka jotka sekä tämä voi ole kanssa niin jos vain "
-    "kun mukaan osalta tulee tulisi sen ne olisi kaikki meidän hyvä pitää tärkeää erityisesti "
-    "järjestöjen avustuksista kunnissa hyvinvointialueella toiminta-avustuksen yhdistysten "
-    "lausunnossa ehdotamme pidämme esitämme katsomme kannatamme vastustamme"
-).split()
-
-
-def vocabulary(rng: random.Random) -> list[str]:
-    words = list(COMMON)
-    for noun in NOUNS:
-        words.extend(noun + ending for ending in ENDINGS)
-        for prefix in PREFIXES:
-            words.extend(prefix + noun + ending for ending in rng.sample(ENDINGS, 8))
-    rng.shuffle(words[len(COMMON):])
-    return words
-
-
-def zipf_weights(n: int) -> list[float]:
-    return [1.0 / (rank + 1) ** 1.05 for rank in range(n)]
 
 
 def make_corpus(rng: random.Random):
-    words = vocabulary(rng)
-    weights = zipf_weights(len(words))
-    cumulative = list(_accumulate(weights))
-    start = datetime(2018, 1, 1, tzinfo=timezone.utc)
-    consultations = []
-    for c in range(CONSULTATIONS):
-        opens = start + timedelta(days=rng.randrange(YEARS * 365 - 60))
-        consultations.append((c + 1, opens, opens + timedelta(days=45)))
-    documents = []
-    for i in range(DOCS):
-        consultation_id, opens, closes = consultations[rng.randrange(CONSULTATIONS)]
-        length = rng.randint(40, 150)
-        text = " ".join(rng.choices(words, cum_weights=cumulative, k=length)).capitalize() + "."
-        documents.append(SearchDocument(
-            kind="comment", object_id=i + 1, consultation_id=consultation_id,
-            organization_id=rng.randrange(ORGANIZATIONS) + 1,
-            date=opens + timedelta(days=rng.randrange(45), seconds=rng.randrange(86400)),
-            opens_at=opens, closes_at=closes, language="fi", text=text,
-        ))
-    return words, weights, documents
-
-
-def _accumulate(values):
-    total = 0.0
-    for value in values:
-        total += value
-        yield total
+    """(vocabulary, Zipf weights, SearchDocuments) of DOCS generated comments."""
+    corpus = generate(rng, DOCS)
+    consultations = {c.number: c for c in corpus.consultations}
+    documents = [
+        SearchDocument(
+            kind="comment", object_id=n + 1, consultation_id=comment.consultation,
+            organization_id=comment.organization, date=comment.date,
+            opens_at=consultations[comment.consultation].opens_at,
+            closes_at=consultations[comment.consultation].closes_at, language="fi", text=comment.text,
+        )
+        for n, comment in enumerate(corpus.comments)
+    ]
+    return corpus.words, corpus.weights, documents
 
 
 def percentiles(samples_ms: list[float]) -> dict:
