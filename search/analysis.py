@@ -243,12 +243,16 @@ _SV_MARKERS = frozenset(
 )
 
 
+_FI_ENDINGS = ("aa", "ee", "ii", "uu", "yy", "ää", "öö", "ssa", "ssä", "lla", "llä", "sta", "stä")
+
+
 def detect_language(text: str, fallback: str = "fi") -> str:
-    """fi or sv, from function words and letters; the fallback when there is no evidence."""
-    words = [normalize(t.text) for t in tokenize(text[:5000])]
+    """fi or sv, from function words and letters; the fallback when there is no evidence.
+    Runs for every comment a reindex reads: str methods only, no Token objects."""
+    words = WORD_RE.findall(normalize(text[:5000]))
     fi_score = sum(1 for w in words if w in _FI_MARKERS)
     sv_score = sum(1 for w in words if w in _SV_MARKERS)
-    fi_score += sum(1 for w in words if re.search(r"(aa|ee|ii|uu|yy|ää|öö|ss[aä]|ll[aä]|sta|stä)$", w)) / 4
+    fi_score += sum(1 for w in words if w.endswith(_FI_ENDINGS)) / 4
     sv_score += 2 * sum(1 for w in words if "å" in w)
     if fi_score == sv_score:
         return fallback if fallback in LANGUAGES else "fi"
