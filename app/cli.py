@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
 from app.auth.services import AuthError, create_user
+from app.command_group import CommandGroup
 from app.extensions import db
 from app.models import ORGANIZATION_KINDS
 from app.organizations import OrganizationError, create_organization
 
-orgs_cli = AppGroup("orgs", help="Manage organizations.")
-users_cli = AppGroup("users", help="Manage users.")
+orgs_cli = CommandGroup("orgs", help="Manage organizations.")
+users_cli = CommandGroup("users", help="Manage users.")
 
 
 @orgs_cli.command("create")

@@ -7,11 +7,11 @@ from email.message import EmailMessage
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.command_group import CommandGroup
 from app.extensions import db
 from app.models import User
 from app.timeutil import UTCDateTime, utcnow
@@ -60,7 +60,7 @@ def _deliver(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-outbox_cli = AppGroup("outbox", help="Notifications.")
+outbox_cli = CommandGroup("outbox", help="Notifications.")
 
 
 @outbox_cli.command("send")

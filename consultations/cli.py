@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
+from app.command_group import CommandGroup
 from app.extensions import db
 from app.timeutil import as_utc
 from consultations.models import Consultation
@@ -19,7 +19,7 @@ from consultations.services import (
     read_source,
 )
 
-consultations_cli = AppGroup("consultations", help="Manage consultations.")
+consultations_cli = CommandGroup("consultations", help="Manage consultations.")
 
 
 def parse_moment(value: str, option: str) -> datetime:

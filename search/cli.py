@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
+from app.command_group import CommandGroup
 from app.extensions import db
 from search import documents as docs
 from search.engine import SearchDocument, current_engine, parse_key
 
-search_cli = AppGroup("search", help="Build and check the search index.")
+search_cli = CommandGroup("search", help="Build and check the search index.")
 
 
 def expected_fingerprints(session) -> dict[str, SearchDocument]:

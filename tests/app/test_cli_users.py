@@ -275,3 +275,27 @@ def test_demo_content(app, client):
     assert by_status["closed"][0].title in found
     found = client.get("/search", query_string={"q": "talkootyö"}).get_data(as_text=True)
     assert "Rantakulman kyläyhdistys ry" in found
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("users", "create", "--email", "a@example.org"), "Missing option '--password'"),
+    (("users", "create", "--email", "a@example.org", "--password", STRONG, "--name", "A", "--role", "boss"),
+     "'boss' is not one of"),
+    (("orgs", "create", "--name", "Nimi", "--slug", "nimi", "--colour", "red"), "No such option '--colour'"),
+    (("users", "remove"), "No such command 'remove'"),
+    (("consultations", "import"), "Missing argument"),
+    (("search", "verify", "--fix"), "No such option '--fix'"),
+    (("outbox", "send", "extra"), "unexpected extra argument"),
+])
+def test_a_mistyped_command_line_is_one_line(app, args, fragment):
+    before = committed(User, Organization)
+    result = invoke(app, *args)
+    assert_one_line_error(result, fragment)
+    assert result.exit_code == 2
+    assert committed(User, Organization) == before
+
+
+def test_help_still_shows_the_usage(app):
+    result = invoke(app, "users", "create", "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and "--email" in result.output
