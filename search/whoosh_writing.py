@@ -185,10 +185,10 @@ class _BlockPostingsWriter(W3PostingsWriter):
 
 
 class KuuloCodec(W3Codec):
-    """W3, with postings written a block at a time. zlib level 1 instead of Whoosh's 3:
-    on posting blocks 16 % less compression time for 5 % more bytes. Each segment pickles its codec into the index's
-    table of contents, so this class must stay importable here (an index that cannot be
-    unpickled starts empty, see WhooshEngine._open_existing)."""
+    """W3, with postings written a block at a time. zlib level 1 instead of Whoosh's 3: on
+    posting blocks 16 % less compression time for 5 % more bytes. Each segment pickles its
+    codec into the index's table of contents, so this class must stay importable here (an
+    index that cannot be unpickled starts empty, see WhooshEngine._open_existing)."""
 
     def __init__(self) -> None:
         super().__init__(compression=1)
