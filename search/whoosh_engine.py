@@ -1,9 +1,10 @@
 """The default engine: a Whoosh index in the instance folder, analyzed by search.analysis.
 
 One writer at a time (Whoosh's file lock, waited for with a timeout, works across gunicorn
-workers); one long-lived searcher per process, rebuilt from the segments it already has
-open when the index changes. Queries are answered from per-segment bit sets and cached
-postings (search.whoosh_segments), not by Whoosh's collectors.
+workers), writing segments through search.whoosh_writing; one long-lived searcher per
+process, rebuilt from the segments it already has open when the index changes. Queries
+are answered from per-segment bit sets and cached postings (search.whoosh_segments), not
+by Whoosh's collectors.
 """
 from __future__ import annotations
 
