@@ -2,6 +2,8 @@
 errors, usage errors too, are one line."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 
@@ -13,12 +15,18 @@ class UsageLine(click.ClickException):
     exit_code = 2
 
 
+@contextmanager
+def _usage_in_one_line():
+    try:
+        yield
+    except click.UsageError as error:
+        raise UsageLine(error.format_message()) from None
+
+
 class _OneLineCommand(click.Command):
     def parse_args(self, ctx, args):
-        try:
+        with _usage_in_one_line():
             return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            raise UsageLine(error.format_message()) from None
 
 
 class CommandGroup(AppGroup):
@@ -27,7 +35,5 @@ class CommandGroup(AppGroup):
     command_class = _OneLineCommand
 
     def resolve_command(self, ctx, args):
-        try:
+        with _usage_in_one_line():
             return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            raise UsageLine(error.format_message()) from None

@@ -260,8 +260,8 @@ class WhooshEngine(SearchEngine):
 
     # --- writing -----------------------------------------------------------------------
 
-    def _writer(self, **options):
-        return Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False, **options)
+    def _writer(self) -> Writer:
+        return Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False)
 
     def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
                remove_consultations: Iterable[int] = ()) -> None:

@@ -311,15 +311,15 @@ class SegmentData:
             starts = None  # where the phrase may start so far: docnum << 32 | position, ascending
             for offset, keys in enumerate(word_keys):
                 keys = keys[wanted[keys >> 32]] - offset  # a word at position p starts the phrase at p - offset
+                if not keys.size:
+                    return 0
                 if starts is None:
                     starts = keys
-                elif keys.size:
+                else:
                     found = np.minimum(np.searchsorted(keys, starts), keys.size - 1)
                     starts = starts[keys[found] == starts]
-                else:
-                    return 0
-                if not starts.size:
-                    return 0
+                    if not starts.size:
+                        return 0
             return mask_of(starts >> 32)
 
         return self._cached(("phrase", words), compute)
