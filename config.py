@@ -58,6 +58,11 @@ class Config:
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
     SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
+    # After a commit a request waits at most this long for the index's write lock; what it
+    # could not write stays in the search outbox and is retried by this process's next
+    # request after SEARCH_RETRY_SECONDS (and by every later commit, and `flask search sync`).
+    SEARCH_INDEX_WAIT_SECONDS = float(os.environ.get("SEARCH_INDEX_WAIT_SECONDS", "1.0"))
+    SEARCH_RETRY_SECONDS = float(os.environ.get("SEARCH_RETRY_SECONDS", "5"))
 
     # How long the emailed link that finishes a registration stays valid.
     REGISTRATION_LINK_HOURS = int(os.environ.get("REGISTRATION_LINK_HOURS", "48"))

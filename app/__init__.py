@@ -24,6 +24,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.session import init_login
     from app.extensions import csrf, db, limiter, migrate
 
+    db_setup.configure(app)
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)

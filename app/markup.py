@@ -5,6 +5,8 @@ allow-list. Templates mark only this module's output as safe (through `stored_ht
 """
 from __future__ import annotations
 
+import threading
+
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
@@ -30,7 +32,16 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+# bleach's Linker keeps its parser's state on the instance and is not thread-safe: a shared
+# one mixed texts between request threads. Each thread builds its own once.
+_per_thread = threading.local()
+
+
+def _linker() -> Linker:
+    linker = getattr(_per_thread, "linker", None)
+    if linker is None:
+        linker = _per_thread.linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+    return linker
 
 
 def _clean(html: str, tags) -> str:
@@ -41,7 +52,7 @@ def _clean(html: str, tags) -> str:
         protocols=PROTOCOLS,
         strip=True,
     )
-    return _linker.linkify(cleaned)
+    return _linker().linkify(cleaned)
 
 
 def render_comment(source: str) -> str:

@@ -27,11 +27,12 @@ def create_engine_for(app: Flask):
 
 def init_app(app: Flask) -> None:
     from search import models  # noqa: F401  (the search_document table joins the metadata)
-    from search import sync
+    from search import outbox, sync
     from search.cli import register as register_cli
     from search.views import bp
 
     app.extensions["kuulo_search"] = create_engine_for(app)
     sync.install()
+    app.before_request(outbox.retry_if_due)
     app.register_blueprint(bp)
     register_cli(app)

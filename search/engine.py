@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -83,6 +83,20 @@ class Hit:
     score: float
 
 
+@dataclass(frozen=True)
+class IndexChanges:
+    documents: list[SearchDocument] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    remove_consultations: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.remove or self.remove_consultations)
+
+
+class IndexBusy(RuntimeError):
+    """Another writer held the index longer than the caller would wait."""
+
+
 @dataclass
 class SearchResults:
     total: int
@@ -93,11 +107,18 @@ class SearchResults:
 class SearchEngine(ABC):
     name = ""
 
-    @abstractmethod
     def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
                remove_consultations: Iterable[int] = ()) -> None:
         """Add or replace documents and remove keys, in one write. `remove_consultations`
         drops everything of those consultations first (before the documents are added)."""
+        changes = IndexChanges(list(documents), list(remove), list(remove_consultations))
+        self.apply(lambda: changes)
+
+    @abstractmethod
+    def apply(self, collect: Callable[[], IndexChanges], wait: float | None = None) -> None:
+        """Take the index's write lock (waiting at most `wait` seconds, else raise
+        IndexBusy), call `collect` while holding it and write what it returns. Changes read
+        from the database under the lock cannot be overtaken by an older reading."""
 
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResults:

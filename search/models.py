@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.timeutil import UTCDateTime
+from app.timeutil import UTCDateTime, utcnow
 
 
 class SearchEntry(db.Model):
@@ -33,4 +33,24 @@ class SearchEntry(db.Model):
 
     __table_args__ = (
         Index("ix_search_document_terms", "terms", postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
+
+
+class PendingIndexChange(db.Model):
+    """The search outbox: one row per object whose index entry must be brought in step,
+    written in the same transaction as the change itself and deleted once applied
+    (search.outbox). `kind` is "comment", "version" or "consultation"."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    object_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # AUTOINCREMENT on SQLite too: an id is never reused, so "every row up to id N" stays
+    # the same set of changes while others are added and drained (see `flask search reindex`).
+    __table_args__ = (
+        CheckConstraint("kind IN ('comment', 'version', 'consultation')", name="kind"),
+        {"sqlite_autoincrement": True},
     )

@@ -16,9 +16,12 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection, Engine, bindparam, cast, delete, desc, func, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.exc import OperationalError
 
 from search import analysis
-from search.engine import FACETS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
+from search.engine import (
+    FACETS, Hit, IndexBusy, IndexChanges, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key,
+)
 from search.models import SearchEntry
 from search.query import Atom, ParsedQuery, Prefix, TermSet
 
@@ -26,6 +29,7 @@ TABLE = SearchEntry.__table__
 _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 _MAX_TERM_BYTES = 1000
 _BATCH = 500
+_WRITE_LOCK = 0x6B75756C6F  # pg_advisory_xact_lock key of index writers ("kuulo")
 # Relevance ranks the newest matches up to this many (or up to the requested page, if
 # deeper): exact below it, and a bounded cost for words that match nearly everything.
 _RANK_CANDIDATES = 1000
@@ -157,16 +161,19 @@ class PostgresEngine(SearchEngine):
             self._table_checked = True
         return engine
 
-    def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
-               remove_consultations: Iterable[int] = ()) -> None:
-        rows = [_row(d) for d in documents]
-        remove, remove_consultations = list(remove), list(remove_consultations)
-        if not (rows or remove or remove_consultations):
-            return
+    def apply(self, collect: Callable[[], IndexChanges], wait: float | None = None) -> None:
         with self.engine.begin() as connection:
-            if remove_consultations:
-                connection.execute(delete(TABLE).where(TABLE.c.consultation_id.in_(remove_consultations)))
-            stale = remove + [row["key"] for row in rows]
+            if wait is not None:
+                connection.execute(text(f"SET LOCAL lock_timeout = {int(wait * 1000)}"))
+            try:  # one writer at a time, as in the Whoosh engine: see SearchEngine.apply
+                connection.execute(select(func.pg_advisory_xact_lock(_WRITE_LOCK)))
+            except OperationalError as error:
+                raise IndexBusy("another transaction is writing the search index") from error
+            changes = collect()
+            rows = [_row(d) for d in changes.documents]
+            if changes.remove_consultations:
+                connection.execute(delete(TABLE).where(TABLE.c.consultation_id.in_(changes.remove_consultations)))
+            stale = changes.remove + [row["key"] for row in rows]
             for start in range(0, len(stale), _BATCH):
                 connection.execute(delete(TABLE).where(TABLE.c.key.in_(stale[start:start + _BATCH])))
             for start in range(0, len(rows), _BATCH):

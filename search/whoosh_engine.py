@@ -14,14 +14,17 @@ import os
 import threading
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh import columns, fields, writing
+from whoosh.index import LockError
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from search.engine import FACETS, KINDS, Hit, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key
+from search.engine import (
+    FACETS, KINDS, Hit, IndexBusy, IndexChanges, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key,
+)
 from search.query import Atom, ParsedQuery, Prefix, TermSet
 from search.whoosh_segments import SegmentData, contains, docnums_of
 from search.whoosh_writing import LANGUAGE_SEPARATOR, KuuloText, Writer, abandon, merge_tiers
@@ -260,28 +263,36 @@ class WhooshEngine(SearchEngine):
 
     # --- writing -----------------------------------------------------------------------
 
-    def _writer(self) -> Writer:
-        return Writer(self.index, timeout=self.lock_timeout, delay=0.02, compound=False)
+    def _writer(self, wait: float | None = None) -> Writer:
+        timeout = self.lock_timeout if wait is None else wait
+        try:
+            return Writer(self.index, timeout=timeout, delay=0.02, compound=False)
+        except LockError:
+            raise IndexBusy(f"the search index stayed locked for {timeout} s") from None
 
-    def update(self, documents: Iterable[SearchDocument] = (), remove: Iterable[str] = (),
-               remove_consultations: Iterable[int] = ()) -> None:
-        documents, remove, remove_consultations = list(documents), list(remove), list(remove_consultations)
-        if not (documents or remove or remove_consultations):
-            return
-        with self._lock:
-            writer = self._writer()
+    def apply(self, collect: Callable[[], IndexChanges], wait: float | None = None) -> None:
+        if not self._lock.acquire(timeout=-1 if wait is None else wait):
+            raise IndexBusy("another thread is writing the search index")
+        try:
+            writer = self._writer(wait)
             try:
+                changes = collect()
+                if not changes:
+                    abandon(writer)
+                    return
                 searcher = self._searcher_for(writer)
-                for consultation_id in remove_consultations:
+                for consultation_id in changes.remove_consultations:
                     writer.delete_by_term("consultation", str(consultation_id), searcher=searcher)
-                for key in [*remove, *(document.key for document in documents)]:
+                for key in [*changes.remove, *(document.key for document in changes.documents)]:
                     writer.delete_by_term("key", key, searcher=searcher)
-                for document in documents:
+                for document in changes.documents:
                     writer.add_document(**_fields(document))
                 writer.commit(mergetype=merge_tiers)
             except BaseException:
                 abandon(writer)
                 raise
+        finally:
+            self._lock.release()
 
     def _searcher_for(self, writer):
         """Our long-lived searcher, to find what the writer deletes: Whoosh would open a

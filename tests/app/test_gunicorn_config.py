@@ -29,3 +29,17 @@ def test_gunicorn_config_preloads_and_listens_on_loopback():
     assert settings["preload_app"] is True
     assert settings["bind"].startswith("127.0.0.1:")
     assert callable(settings["on_starting"]) and callable(settings["post_fork"])
+
+
+def test_systemd_unit_restarts_a_crashed_master_and_its_workers():
+    import configparser
+
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.read(ROOT / "deploy" / "kuulo.service", encoding="utf-8")
+    service = unit["Service"]
+    assert service["KillMode"] == "control-group"  # orphaned workers go with a dead master
+    assert service["Restart"] == "on-failure"
+    assert "gunicorn -c gunicorn.conf.py wsgi:app" in service["ExecStart"]
+    timer = configparser.ConfigParser(interpolation=None)
+    timer.read(ROOT / "deploy" / "kuulo-search-sync.timer", encoding="utf-8")
+    assert timer["Timer"]["OnUnitActiveSec"]

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app import create_app
 from app.extensions import db
+from app.markup import render_comment
 from app.timeutil import utcnow
+from comments.models import Comment
 from search.engine import SearchDocument
 from tests.search.conftest import search_html
 
@@ -51,8 +54,8 @@ def test_verify_finds_and_repairs_drift(app, engine, client, archive_with_commen
 
     # Drift of every kind, behind the sync's back: a missing entry, a stale text and an extra one.
     engine.update(remove=[f"c{first.id}"])
-    db.session.execute(text("UPDATE comment SET body_html = '<p>Vesihuolto on kunnossa.</p>' WHERE id = :id"),
-                       {"id": second.id})
+    db.session.execute(text("UPDATE comment SET body_source = 'Vesihuolto on kunnossa.', "
+                            "body_html = '<p>Vesihuolto on kunnossa.</p>\n' WHERE id = :id"), {"id": second.id})
     db.session.execute(text("UPDATE comment SET visibility = 'hidden' WHERE id = :id"), {"id": first.id})
     db.session.commit()
     engine.update(remove=[f"c{first.id}"])
@@ -69,6 +72,26 @@ def test_verify_finds_and_repairs_drift(app, engine, client, archive_with_commen
     assert result.exit_code == 0 and "in step" in result.output, result.output
     assert "c9999" not in engine.fingerprints()
     assert f"/comments/{second.id}" in search_html(client, q="vesihuolto")
+
+
+def test_verify_compares_with_the_source_not_the_stored_html(app, engine, client, archive_with_comments):
+    """The thread-unsafe linkifier once stored `<p></p>` for a comment with text, and
+    verify, which fingerprinted the stored HTML, called that index "in step"."""
+    consultation, (first, _second) = archive_with_comments
+    runner = app.test_cli_runner()
+    db.session.execute(text("UPDATE comment SET body_html = '<p></p>' WHERE id = :id"), {"id": first.id})
+    db.session.commit()
+    engine.update(remove=[f"c{first.id}"])  # as the broken render had left it: no words to find
+
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code != 0, result.output
+    assert f"1 comments whose stored HTML differs from their source: {first.id}" in result.output
+    result = runner.invoke(args=["search", "verify", "--repair"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Comment, first.id).body_html == render_comment(first.body_source)
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+    assert f"/comments/{first.id}" in search_html(client, q="kyläkoulu")
 
 
 KILL_AFTER_COMMIT = textwrap.dedent(
@@ -89,8 +112,8 @@ KILL_AFTER_COMMIT = textwrap.dedent(
         hidden.visibility = "hidden"
         hidden.hide_reason = "spam"
         db.session.add(Comment(consultation_id=hidden.consultation_id, author_id=hidden.author_id,
-                               organization_id=hidden.organization_id, body_source="Lumityöt hoidetaan.",
-                               body_html="<p>Lumitöiden aikataulu.</p>"))
+                               organization_id=hidden.organization_id, body_source="Lumitöiden aikataulu.",
+                               body_html="<p>Lumitöiden aikataulu.</p>\\n"))
         db.session.commit()
     os._exit(0)
     """
@@ -105,8 +128,9 @@ def _environment(settings) -> dict:
     return env
 
 
-def test_a_process_killed_between_commit_and_index_write_is_repaired(
-    app, settings, engine, client, archive_with_comments
+@pytest.mark.parametrize("catch_up", ["flask search sync", "first request of a new process"])
+def test_a_process_killed_between_commit_and_index_write_catches_up_by_itself(
+    app, settings, engine, client, archive_with_comments, catch_up
 ):
     _consultation, (first, _second) = archive_with_comments
     first_id = first.id
@@ -121,7 +145,17 @@ def test_a_process_killed_between_commit_and_index_write_is_repaired(
     runner = app.test_cli_runner()
     result = runner.invoke(args=["search", "verify"])
     assert result.exit_code != 0 and "1 missing, 0 stale, 1 extra" in result.output, result.output
-    assert runner.invoke(args=["search", "verify", "--repair"]).exit_code == 0
+    assert "2 changes wait in the search outbox" in result.output
+
+    if catch_up == "flask search sync":
+        assert "Applied 2 waiting changes" in runner.invoke(args=["search", "sync"]).output
+    else:  # a restarted worker: its first request applies what the outbox holds
+        restarted = create_app(settings)
+        restarted.extensions["kuulo_search"] = engine  # the same index (in memory in some runs)
+        with restarted.test_request_context():
+            restarted.test_client().get("/")
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code == 0 and "in step" in result.output, result.output
     assert f"c{first_id}" not in engine.fingerprints()
     assert "Lumitöiden" in search_html(client, q="lumityö")
 
