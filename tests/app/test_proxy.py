@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from comments.models import Report
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import csrf_from, login
 
 PROXY = "10.0.0.2"
 ATTACKER, VISITOR = "203.0.113.7", "198.51.100.20"
@@ -35,11 +35,6 @@ def through_proxy(app, forwarded_for=None, remote_addr=PROXY, user_agent="Firefo
     return client
 
 
-def post_login(client, email, password):
-    token = csrf_from(client, "/auth/login")
-    return client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
-
-
 def attempt_ips(app) -> set[str]:
     with sqlite3.connect(db.engine.url.database) as connection:
         return {ip for (ip,) in connection.execute("SELECT ip FROM login_attempt")}
@@ -48,7 +43,7 @@ def attempt_ips(app) -> set[str]:
 def spray_failed_logins(app, client_for):
     """As many failed logins as one address may make, each on another account."""
     for i in range(app.config["LOGIN_MAX_FAILURES_PER_IP"]):
-        response = post_login(client_for(i), f"victim{i}@example.org", "Password-Spray-1")
+        response = login(client_for(i), f"victim{i}@example.org", "Password-Spray-1")
         assert response.status_code == 401
 
 
@@ -62,8 +57,8 @@ def test_one_forwarded_client_does_not_lock_out_the_others(app, make_user):
     spray_failed_logins(app, lambda i: through_proxy(app, f"192.0.2.{i}, {ATTACKER}"))
     assert attempt_ips(app) == {ATTACKER}
 
-    assert post_login(through_proxy(app, ATTACKER), user.email, PASSWORD).status_code == 429
-    assert post_login(through_proxy(app, VISITOR), user.email, PASSWORD).status_code == 302
+    assert login(through_proxy(app, ATTACKER), user).status_code == 429
+    assert login(through_proxy(app, VISITOR), user).status_code == 302
 
 
 def test_forged_forwarded_for_is_ignored_without_trusted_proxies(app, make_user):
@@ -72,7 +67,7 @@ def test_forged_forwarded_for_is_ignored_without_trusted_proxies(app, make_user)
     spray_failed_logins(app, lambda i: through_proxy(app, f"192.0.2.{i}", remote_addr=ATTACKER))
     assert attempt_ips(app) == {ATTACKER}
 
-    response = post_login(through_proxy(app, VISITOR, remote_addr=ATTACKER), user.email, PASSWORD)
+    response = login(through_proxy(app, VISITOR, remote_addr=ATTACKER), user)
     assert response.status_code == 429
 
 
