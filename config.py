@@ -35,6 +35,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")
 
+    # How many reverse proxies stand in front (README, Production). Their X-Forwarded-For
+    # and X-Forwarded-Proto give the client address and scheme that login throttling, rate
+    # limits and report keys use; with 0 these headers are never believed (they are forgeable).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

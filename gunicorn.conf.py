@@ -2,7 +2,8 @@
 
 The master imports the app and loads the search dictionaries (Voikko, about 380 MB)
 once, before forking, so every worker shares them instead of loading its own copy.
-Listens on 127.0.0.1; put a TLS-terminating proxy in front.
+Listens on 127.0.0.1; put a TLS-terminating proxy in front (and set TRUSTED_PROXIES).
+With more than one worker, rate limits need shared storage: RATELIMIT_STORAGE_URI=redis://...
 """
 import os
 
@@ -18,6 +19,19 @@ def on_starting(server):
     from search import analysis
 
     analysis.preload()
+
+
+def when_ready(server):
+    # memory:// counts in each worker: every limit would let through `workers` times as much.
+    from wsgi import app
+
+    storage = app.config["RATELIMIT_STORAGE_URI"]
+    if server.cfg.workers > 1 and app.config["RATELIMIT_ENABLED"] and storage.startswith("memory://"):
+        server.log.warning(
+            "RATELIMIT_STORAGE_URI=%s keeps rate limits per process, and there are %d workers: "
+            "each limit is multiplied by %d. Point RATELIMIT_STORAGE_URI at Redis (redis://host:6379).",
+            storage, server.cfg.workers, server.cfg.workers,
+        )
 
 
 def post_fork(server, worker):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, config_from_env
 
@@ -11,12 +12,24 @@ from config import INSTANCE_DIR, config_from_env
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
     app.config.from_object(config or config_from_env())
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
     register_search(app)
     register_hooks(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """The client's address and scheme from the TRUSTED_PROXIES proxies in front: the last
+    that many X-Forwarded-For / -Proto values, which they appended themselves. The Host
+    header is the proxy's to pass on (X-Forwarded-Host is not read: it builds mailed links)."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies < 0:
+        raise ValueError("TRUSTED_PROXIES must be 0 or more")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

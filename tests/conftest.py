@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -47,9 +49,18 @@ def _fresh_request_globals() -> None:
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_settings():
+    """Overrides of TestSettings for the `app` fixture; a test module overrides this fixture
+    to run its tests on another configuration (rate limits on, a trusted proxy...)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_settings):
     settings = TestSettings()
     settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    for name, value in app_settings.items():
+        setattr(settings, name, value)
     application = create_app(settings)
     # Tests keep one app context open (to use db.session between requests), and Flask
     # reuses it for every request; give each request a fresh `g`, as in production, so
@@ -59,6 +70,42 @@ def app(tmp_path):
         db.create_all()
         yield application
         db.session.remove()
+
+
+REDIS_URL = os.environ.get("KUULO_TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The test Redis server, KUULO_TEST_REDIS_URL. Tests that need it skip with a reason
+    when none answers, and fail instead when KUULO_REQUIRE_REDIS=1 (CI)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+    except Exception as error:  # client missing, server down
+        problem = f"Redis not reachable at {REDIS_URL}: {type(error).__name__}: {str(error)[:200]}"
+        if os.environ.get("KUULO_REQUIRE_REDIS") == "1":
+            pytest.fail(f"KUULO_REQUIRE_REDIS=1 but {problem}")
+        pytest.skip(problem)
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_limits(redis_url):
+    """Settings that keep rate limits in the test Redis, under a prefix of this test's own
+    (runs on one machine never meet). The test must really have counted there; its keys
+    are removed afterwards."""
+    import redis
+
+    prefix = f"kuulo-test-{uuid.uuid4().hex}"
+    yield {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
+    server = redis.Redis.from_url(redis_url)
+    keys = server.keys(f"{prefix}:*")
+    if keys:
+        server.delete(*keys)
+    server.close()
+    assert keys, f"no rate-limit counter reached Redis under {prefix}"
 
 
 @pytest.fixture
