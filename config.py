@@ -43,6 +43,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory until it is back, rather than answer 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     # Failed logins within LOGIN_WINDOW_MINUTES before the account / IP is throttled.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))

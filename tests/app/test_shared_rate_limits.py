@@ -59,3 +59,4 @@ def test_two_instances_on_redis_share_one_posting_limit(app, app_settings, make_
         assert [post(worker_b, slug, org.slug, 20 + n) for n in range(allowed)] == [302] * allowed
         assert post(worker_b, slug, org.slug, 31) == 429
         assert post(worker_a, slug, org.slug, 32) == 429
+
