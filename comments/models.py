@@ -148,7 +148,7 @@ class Report(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
-    # "u:<user id>" for a signed-in reporter, "a:<salted hash of IP and user agent>" otherwise.
+    # "u:<user id>" for a signed-in reporter, "a:<salted hash of the IP address>" otherwise.
     reporter_key: Mapped[str] = mapped_column(String(80))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(20))

@@ -2,6 +2,18 @@
 
 Services flush, never commit. Every decision is a ModerationEvent, and the people
 concerned are told through the outbox in the same transaction.
+
+Anyone may report, but only signed-in accounts can hide a comment by reporting it:
+- A reporter is an account ("u:<id>"), or for an anonymous visitor a salted hash of the
+  IP address alone ("a:<hash>"); the User-Agent is whatever the client claims, so a new
+  one is not a new reporter. One open report per reporter per comment (unique index).
+- The auto-hide counts the distinct signed-in accounts with an open report; anonymous
+  reports count as zero. At REPORT_AUTO_HIDE_THRESHOLD (3) the comment is hidden
+  pending review, exactly once even when reports race (one conditional UPDATE).
+- Only while the consultation is open: statements of a closed or summarized consultation
+  are part of the public record and wait for a moderator's decision.
+- Every new report, anonymous or not, is sent to each of the organizer's officials (the
+  moderators of the consultation) in their own language.
 """
 from __future__ import annotations
 
@@ -35,11 +47,12 @@ class AlreadyReported(ModerationError):
     pass
 
 
-def reporter_key(user, ip: str, user_agent: str) -> str:
+def reporter_key(user, ip: str) -> str:
+    """The account, or for an anonymous reporter the address: the IP itself is not stored."""
     if user is not None and user.is_authenticated:
         return f"u:{user.id}"
     salt = current_app.config["SECRET_KEY"]
-    digest = hashlib.sha256(f"{salt}|{ip}|{user_agent}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{salt}|{ip}".encode()).hexdigest()
     return f"a:{digest[:64]}"
 
 
@@ -52,9 +65,10 @@ def _log(comment: Comment, action: str, actor: User | None, reason: str | None =
     )
 
 
-def report_comment(comment: Comment, user, ip: str, user_agent: str, reason: str, details: str) -> Report:
+def report_comment(comment: Comment, user, ip: str, reason: str, details: str) -> Report:
     """Store a report; the unique index refuses a second open one from the same reporter.
-    Reaching the threshold hides the comment pending review, exactly once.
+    Reaching the threshold of signed-in reporters hides the comment pending review, exactly
+    once. The moderators are told either way.
 
     On AlreadyReported the caller must roll back. (No SAVEPOINT here: under pysqlite a
     SAVEPOINT that opens the transaction commits the report on RELEASE, apart from its
@@ -66,7 +80,7 @@ def report_comment(comment: Comment, user, ip: str, user_agent: str, reason: str
         raise ModerationError(_l("The details can be at most %(n)d characters long.", n=1000), "details")
     if not comment.can_be_reported_by(user):
         raise ModerationError(_l("This comment cannot be reported."))
-    key = reporter_key(user, ip, user_agent)
+    key = reporter_key(user, ip)
     report = Report(
         comment_id=comment.id, reporter_key=key, reason=reason, details=details,
         reporter_id=user.id if user is not None and user.is_authenticated else None,
@@ -78,23 +92,28 @@ def report_comment(comment: Comment, user, ip: str, user_agent: str, reason: str
         raise AlreadyReported(_l("You have already reported this comment.")) from None
     _log(comment, "report", report.reporter, reason, details)
     _auto_hide_if_due(comment)
+    _tell_moderators(comment, report)
     db.session.flush()
     return report
 
 
 def _auto_hide_if_due(comment: Comment) -> None:
     """One conditional UPDATE decides: only the request whose update changes the row
-    (visible -> hidden) logs the auto-hide, even when reports arrive at the same moment."""
+    (visible -> hidden) logs the auto-hide, even when reports arrive at the same moment.
+    Counts accounts only (anonymous reports have no reporter_id), and never once the
+    consultation has closed."""
+    if not comment.consultation.is_open:
+        return
     threshold = current_app.config["REPORT_AUTO_HIDE_THRESHOLD"]
-    open_reports = (
-        select(func.count(Report.id))
-        .where(Report.comment_id == comment.id, Report.status == "open")
+    reporting_accounts = (
+        select(func.count(func.distinct(Report.reporter_id)))
+        .where(Report.comment_id == comment.id, Report.status == "open", Report.reporter_id.is_not(None))
         .scalar_subquery()
     )
     now = utcnow()
     result = db.session.execute(
         update(Comment)
-        .where(Comment.id == comment.id, Comment.visibility == "visible", open_reports >= threshold)
+        .where(Comment.id == comment.id, Comment.visibility == "visible", reporting_accounts >= threshold)
         .values(visibility="hidden", hidden_at=now, hide_reason=None, pending_review=True)
         .execution_options(synchronize_session=False)
     )
@@ -183,6 +202,43 @@ def _permalink(comment: Comment) -> str:
         return url_for("comments.permalink", comment_id=comment.id, _external=True)
     except RuntimeError:  # outside a request (CLI)
         return f"/comments/{comment.id}"
+
+
+def _moderators_of(consultation: Consultation) -> list[User]:
+    """The organizer's officials: the people whose queue holds the consultation's reports."""
+    return db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.organization_id == consultation.organizer_id,
+            User.role.in_(("official", "admin")),
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    ).all()
+
+
+def _tell_moderators(comment: Comment, report: Report) -> None:
+    """One message per moderator per new report. The reporter's free text stays in the
+    queue: a visitor's words are not mailed out under Kuulo's name."""
+    title = comment.consultation.title
+    try:
+        queue = url_for("moderation.queue", _external=True)
+    except RuntimeError:  # outside a request (CLI)
+        queue = "/moderation/"
+
+    def body():
+        text = _(
+            "A comment in the consultation \"%(title)s\" was reported: %(reason)s.\n\n"
+            "The comment: %(comment_url)s\nThe moderation queue: %(queue_url)s",
+            title=title, reason=report.reason_label, comment_url=_permalink(comment), queue_url=queue,
+        )
+        if comment.pending_review:
+            text += "\n\n" + _("The comment has been hidden automatically until a moderator reviews it.")
+        return text
+
+    for moderator in _moderators_of(comment.consultation):
+        notify(moderator, "report_received", lambda: _("New report: %(title)s", title=title), body)
 
 
 def _tell_author_hidden(comment: Comment, final: bool = False) -> None:

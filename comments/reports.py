@@ -33,7 +33,7 @@ def report(comment_id: int):
     if form.validate_on_submit():
         try:
             report_comment(
-                comment, current_user, request.remote_addr or "", request.user_agent.string,
+                comment, current_user, request.remote_addr or "",
                 form.reason.data or "", form.details.data or "",
             )
         except AlreadyReported:

@@ -1,11 +1,13 @@
 """Concurrent reports against a REAL server (werkzeug, threaded, on a SQLite file):
 one open report per reporter even when the same one arrives several times at once, and
-the auto-hide fires exactly once when reports arrive at the same moment (Decidim
-CVE-2023-47634 was such a race). No request may fail with a 5xx.
+the auto-hide fires exactly once when reports of distinct signed-in accounts arrive at the
+same moment (Decidim CVE-2023-47634 was such a race). A burst of anonymous reports from
+one address with many User-Agents is one report and hides nothing (issue 12). No request
+may fail with a 5xx.
 
-Every client first loads the report form (session cookie + CSRF token), then all clients
-wait at a barrier and post together. Every request has a timeout and the server is shut
-down in the fixture's teardown."""
+Every client first signs in (or not) and loads the report form (session cookie + CSRF
+token), then all clients wait at a barrier and post together. Every request has a timeout
+and the server is shut down in the fixture's teardown."""
 from __future__ import annotations
 
 import http.cookiejar
@@ -142,29 +144,46 @@ def t(app, message, **variables):
         return gettext(message, **variables)
 
 
+ACCOUNTS = 8
+
+
 @pytest.fixture
 def world(make_org, make_user, make_consultation, make_comment):
     authority = make_org(kind="authority")
     association = make_org()
     author = make_user(orgs=[association])
     reporter = make_user(orgs=[make_org()])
+    accounts = [make_user(orgs=[make_org()]) for _ in range(ACCOUNTS)]
     consultation = make_consultation(organizer=authority)
     anchor = next(p.anchor for p in paragraphs_of(consultation) if p.kind == "paragraph")
     comments = [
         make_comment(consultation, author, association, body=f"Samanaikaisesti ilmiannettu {i}.", anchor=anchor)
         for i in range(3)
     ]
-    return SimpleNamespace(author=author, reporter=reporter, consultation=consultation, comments=comments)
+    return SimpleNamespace(
+        author=author, reporter=reporter, accounts=accounts, consultation=consultation, comments=comments,
+    )
 
 
 def _report_form(comment_id):
     return f"/comments/{comment_id}/report"
 
 
-def _reporters(live_server, comment_id, n):
+def _signed_in_reporters(live_server, comment_id, accounts):
+    """One browser per account, signed in, with the report form's token."""
+    browsers = []
+    for i, account in enumerate(accounts):
+        browser = Browser(live_server.url, f"Mozilla/5.0 (Concurrent test client {i}) Firefox/128.{i}")
+        browser.login(account.email)
+        browsers.append((browser, browser.token(_report_form(comment_id))))
+    return browsers
+
+
+def _anonymous_reporters(live_server, comment_id, n):
+    """Browsers on one address (127.0.0.1), each with its own cookies and User-Agent."""
     browsers = []
     for i in range(n):
-        browser = Browser(live_server.url, f"Mozilla/5.0 (Concurrent test client {i}) Firefox/128.{i}")
+        browser = Browser(live_server.url, f"Mozilla/5.0 (Spoofed client {i}) Firefox/128.{i}")
         browsers.append((browser, browser.token(_report_form(comment_id))))
     return browsers
 
@@ -183,13 +202,13 @@ def _auto_hides(app, comment_id) -> int:
                 (comment_id,))[0][0]
 
 
-def test_eight_reporters_at_once_all_counted_and_auto_hide_fires_once(app, world, live_server):
+def test_eight_accounts_at_once_all_counted_and_auto_hide_fires_once(app, world, live_server):
     """Threshold = N: every report must be accepted (none can see the comment hidden before
     its own report is in), and the last ones race to hide it."""
-    n = 8
+    n = ACCOUNTS
     app.config["REPORT_AUTO_HIDE_THRESHOLD"] = n
     comment = world.comments[0]
-    browsers = _reporters(live_server, comment.id, n)
+    browsers = _signed_in_reporters(live_server, comment.id, world.accounts)
     results = _post_all(browsers, comment.id)
 
     statuses = [status for status, _ in results]
@@ -197,7 +216,7 @@ def test_eight_reporters_at_once_all_counted_and_auto_hide_fires_once(app, world
     thanks = t(app, "Thank you for your report")
     assert all(thanks in page for _, page in results)
     assert rows(app, "SELECT count(*) FROM report WHERE comment_id = ?", (comment.id,)) == [(n,)]
-    assert rows(app, "SELECT count(DISTINCT reporter_key) FROM report WHERE comment_id = ?", (comment.id,)) == [(n,)]
+    assert rows(app, "SELECT count(DISTINCT reporter_id) FROM report WHERE comment_id = ?", (comment.id,)) == [(n,)]
     assert rows(app, "SELECT count(*) FROM moderation_event WHERE comment_id = ? AND action = 'report'",
                 (comment.id,)) == [(n,)]
     assert _auto_hides(app, comment.id) == 1
@@ -207,15 +226,14 @@ def test_eight_reporters_at_once_all_counted_and_auto_hide_fires_once(app, world
 
 
 def test_reports_racing_past_the_default_threshold_hide_once(app, world, live_server):
-    """Threshold 3 with 8 reporters at once, three times over: the comment is hidden exactly
+    """Threshold 3 with 8 accounts at once, three times over: the comment is hidden exactly
     once each time. A report that arrives after the hide is refused with the clear 403
     page (hidden comments cannot be reported); none fails, none is lost."""
     assert app.config["REPORT_AUTO_HIDE_THRESHOLD"] == 3
-    n = 8
     thanks = t(app, "Thank you for your report")
     refused = t(app, "This comment cannot be reported")
     for comment in world.comments:
-        browsers = _reporters(live_server, comment.id, n)
+        browsers = _signed_in_reporters(live_server, comment.id, world.accounts)
         results = _post_all(browsers, comment.id)
         statuses = [status for status, _ in results]
         assert all(status in (200, 403) for status in statuses), statuses
@@ -254,4 +272,23 @@ def test_same_reporter_five_times_at_once_is_one_report(app, world, live_server,
     else:
         assert re.fullmatch(r"a:[0-9a-f]{64}", key)
     assert _auto_hides(app, comment.id) == 0
+    assert live_server.errors == []
+
+
+def test_anonymous_burst_with_many_user_agents_is_one_report_and_hides_nothing(app, world, live_server):
+    """Eight anonymous clients on one address, each with its own cookies and User-Agent,
+    all at once: one reporter, so one report (the others are told it is already reported),
+    and anonymous reports never hide anything."""
+    comment = world.comments[0]
+    browsers = _anonymous_reporters(live_server, comment.id, ACCOUNTS)
+    results = _post_all(browsers, comment.id)
+
+    statuses = [status for status, _ in results]
+    assert statuses == [200] * ACCOUNTS, statuses
+    thanks, already = t(app, "Thank you for your report"), t(app, "Already reported")
+    assert sum(thanks in page for _, page in results) == 1
+    assert sum(already in page for _, page in results) == ACCOUNTS - 1
+    assert rows(app, "SELECT count(*), min(status) FROM report WHERE comment_id = ?", (comment.id,)) == [(1, "open")]
+    assert _auto_hides(app, comment.id) == 0
+    assert rows(app, "SELECT visibility, pending_review FROM comment WHERE id = ?", (comment.id,)) == [("visible", 0)]
     assert live_server.errors == []

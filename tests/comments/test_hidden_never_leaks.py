@@ -83,7 +83,7 @@ def world(app, make_org, make_user, make_consultation, make_comment):
     return SimpleNamespace(
         authority=authority, official=official, association=association, author=author,
         other_org=other_org, replier=replier, consultation=consultation, anchor=anchor,
-        comment=comment, reply=reply,
+        comment=comment, reply=reply, reporters=[make_user() for _ in range(3)],
     )
 
 
@@ -93,9 +93,19 @@ def hide_by_official(world):
 
 
 def hide_by_reports(world):
-    for i in range(3):
-        report_comment(fresh(world.comment.id), None, f"203.0.113.{i}", "UA", "spam", "")
+    """Three signed-in accounts report it (anonymous reports never hide anything). Reports
+    hide a comment only while the consultation is open, so a closed one is reopened for the
+    reports and closed again: the comment was hidden before the deadline."""
+    consultation = world.consultation
+    dates = consultation.opens_at, consultation.closes_at
+    now = utcnow()
+    consultation.opens_at, consultation.closes_at = now - timedelta(days=30), now + timedelta(days=1)
+    db.session.commit()
+    for i, account in enumerate(world.reporters):
+        report_comment(fresh(world.comment.id), account, f"203.0.113.{i}", "spam", "")
         db.session.commit()
+    consultation.opens_at, consultation.closes_at = dates
+    db.session.commit()
     assert fresh(world.comment.id).pending_review
 
 

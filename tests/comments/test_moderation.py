@@ -90,6 +90,13 @@ def post_report(client, comment_id, reason="spam", details=""):
     )
 
 
+def hide_by_three_accounts(app, world):
+    """Three signed-in accounts report the comment: it is hidden pending review."""
+    for account in world.accounts:
+        post_report(signed_in(app, account), world.comment.id, "spam")
+    assert fresh(world.comment.id).pending_review
+
+
 def act(client, comment_id, action, reason="offensive", note="", **extra):
     token = csrf_from(client, "/moderation/")
     data = {"reason": reason, "note": note, "csrf_token": token, **extra}
@@ -131,13 +138,14 @@ def world(make_org, make_user, make_consultation, make_comment):
     other_org = make_org(name="Toinen yhdistys ry")
     replier = make_user(orgs=[other_org], name="Vastaaja")
     reporter = make_user(orgs=[make_org()], name="Ilmiantaja")
+    accounts = [reporter, make_user(orgs=[make_org()]), make_user(orgs=[make_org()])]
     consultation = make_consultation(organizer=authority, title="Puistosuunnitelma")
     anchor = next(p.anchor for p in paragraphs_of(consultation) if p.kind == "paragraph")
     comment = make_comment(consultation, author, association, body=f"{MARKER} on tässä.", anchor=anchor)
     reply = make_comment(consultation, replier, other_org, body=f"{REPLY_MARKER} vastaa.", parent=comment)
     return SimpleNamespace(
         authority=authority, official=official, association=association, author=author,
-        other_org=other_org, replier=replier, reporter=reporter, consultation=consultation,
+        other_org=other_org, replier=replier, reporter=reporter, accounts=accounts, consultation=consultation,
         anchor=anchor, comment=comment, reply=reply,
     )
 
@@ -161,8 +169,8 @@ def test_queue_shows_reported_comments_oldest_first_with_reasons_counts_and_cont
     untouched = make_comment(world.consultation, world.replier, world.other_org, body="Kukaan ei ilmianna.")
     # `later` is reported first, so it has waited longest.
     post_report(signed_in(app, world.reporter), later.id, "spam", "Mainos kotisivulle.")
-    post_report(anonymous(app, "A/1"), world.comment.id, "offensive", "Solvaa.")
-    post_report(anonymous(app, "A/2"), world.comment.id, "personal_data")
+    post_report(anonymous(app, ip="203.0.113.1"), world.comment.id, "offensive", "Solvaa.")
+    post_report(anonymous(app, ip="203.0.113.2"), world.comment.id, "personal_data")
 
     response = signed_in(app, world.official).get("/moderation/")
     assert response.status_code == 200
@@ -185,8 +193,7 @@ def test_queue_shows_reported_comments_oldest_first_with_reasons_counts_and_cont
 
 
 def test_auto_hidden_comment_is_in_the_queue_marked(app, world):
-    for i in range(3):
-        post_report(anonymous(app, f"B/{i}"), world.comment.id, "spam")
+    hide_by_three_accounts(app, world)
     page = text_of(signed_in(app, world.official).get("/moderation/"))
     item = page[page.index(f'id="queue-{world.comment.id}"'):]
     assert t(app, "Hidden automatically") in item
@@ -328,8 +335,7 @@ def test_dismiss_keeps_the_comment_and_dismisses_reports(app, world):
 
 
 def test_dismiss_on_an_auto_hidden_comment_restores_it(app, world):
-    for i in range(3):
-        post_report(anonymous(app, f"C/{i}"), world.comment.id, "spam")
+    hide_by_three_accounts(app, world)
     assert fresh(world.comment.id).pending_review
     official = signed_in(app, world.official)
     assert act(official, world.comment.id, "dismiss").status_code == 303
@@ -342,8 +348,7 @@ def test_dismiss_on_an_auto_hidden_comment_restores_it(app, world):
 
 
 def test_hiding_an_auto_hidden_comment_keeps_the_original_date(app, world):
-    for i in range(3):
-        post_report(anonymous(app, f"D/{i}"), world.comment.id, "spam")
+    hide_by_three_accounts(app, world)
     hidden_at = fresh(world.comment.id).hidden_at
     act(signed_in(app, world.official), world.comment.id, "hide", reason="spam")
     comment = fresh(world.comment.id)
@@ -562,7 +567,7 @@ def test_log_lists_every_kind_of_event_and_filters(app, world, make_consultation
 
 
 def _an_event(world) -> ModerationEvent:
-    report_comment(fresh(world.comment.id), None, "203.0.113.1", "UA", "spam", "Alkuperäinen")
+    report_comment(fresh(world.comment.id), None, "203.0.113.1", "spam", "Alkuperäinen")
     db.session.commit()
     return events_of(world.comment.id)[0]
 
@@ -619,7 +624,7 @@ def test_outbox_send_prints_messages_and_marks_them_sent(app, world):
     post_report(signed_in(app, world.reporter), world.comment.id, "spam")
     act(signed_in(app, world.official), world.comment.id, "hide", reason="spam")
     messages = outbox()
-    assert {m.kind for m in messages} == {"comment_hidden", "report_outcome"}
+    assert {m.kind for m in messages} == {"report_received", "comment_hidden", "report_outcome"}
     assert all(m.sent_at is None for m in messages)
 
     runner = app.test_cli_runner()
@@ -627,7 +632,7 @@ def test_outbox_send_prints_messages_and_marks_them_sent(app, world):
     assert result.exit_code == 0, result.output
     for message in messages:
         assert f"[{message.kind}] to {message.to_email}: {message.subject}" in result.output
-    assert "Sent 2 message(s)." in result.output
+    assert "Sent 3 message(s)." in result.output
     assert all(m.sent_at is not None for m in outbox())
 
     again = runner.invoke(args=["outbox", "send"])

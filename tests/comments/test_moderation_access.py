@@ -57,7 +57,7 @@ def world(make_org, make_user, make_consultation, make_comment):
     own = make_consultation(organizer=elsewhere, title="Naapurin kuuleminen")
     own_comment = make_comment(own, author, association, body="Naapurin oma kommentti.")
     for target in (comment, own_comment):
-        report_comment(target, None, "203.0.113.9", "UA/1", "spam", REPORT_DETAILS)
+        report_comment(target, None, "203.0.113.9", "spam", REPORT_DETAILS)
     db.session.commit()
     return SimpleNamespace(
         users=users, consultation=consultation, comment=comment, own_comment=own_comment, author=author,
