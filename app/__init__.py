@@ -14,6 +14,7 @@ def create_app(config=None) -> Flask:
     app.config.from_object(config or config_from_env())
     register_proxy(app)
     register_extensions(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_cli(app)
     register_search(app)
@@ -45,6 +46,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     init_login(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    from app import input_guard
+
+    input_guard.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

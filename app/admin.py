@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.services import AuthError, add_membership
 from app.extensions import db
+from app.input_guard import database_id
 from app.models import Membership, Organization, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,7 +43,7 @@ def users():
 @bp.post("/memberships")
 @admin_required
 def add_member():
-    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    user = db.session.get(User, database_id(request.form.get("user_id")) or 0)
     if user is None:
         abort(400)
     try:

@@ -12,6 +12,7 @@ MESSAGES = {
     404: _l("The page was not found."),
     405: _l("That action is not allowed here."),
     413: _l("The file or text is too large."),
+    422: _l("The request contained something that cannot be processed. Check what you entered and try again."),
     429: _l("Too many requests. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. The error has been logged."),
 }

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.markup import render_comment
 from app.models import Organization, User
 from app.timeutil import utcnow
 from comments.models import Comment, CommentRevision
-from consultations.models import Consultation, Document, DocumentVersion, Paragraph
+from consultations.models import Consultation, DocumentVersion, Paragraph
 
 
 class CommentError(ValueError):
@@ -23,12 +23,7 @@ class CommentError(ValueError):
 
 def latest_paragraph(consultation: Consultation, anchor: str) -> Paragraph | None:
     """The paragraph with this anchor in the latest published version of its document."""
-    latest_versions = (
-        select(func.max(DocumentVersion.id))
-        .join(Document)
-        .where(Document.consultation_id == consultation.id, DocumentVersion.published_at.is_not(None))
-        .group_by(DocumentVersion.document_id)
-    )
+    latest_versions = DocumentVersion.latest_published_ids([consultation.id])
     return db.session.scalar(
         select(Paragraph).where(Paragraph.anchor == anchor, Paragraph.version_id.in_(latest_versions))
     )

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.extensions import db, limiter, login_manager
+from app.input_guard import database_id
 from comments.forms import CommentForm, EditCommentForm
 from comments.models import Comment
 from comments.queries import Discussion, load_comment, load_consultation, load_discussion
@@ -120,10 +121,7 @@ def _attach_error(form, error: CommentError) -> None:
 
 
 def _int_or_400(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        abort(400)
+    return database_id(value) or abort(400)
 
 
 def _comment_url(comment: Comment) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
@@ -153,6 +153,21 @@ class DocumentVersion(db.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @staticmethod
+    def latest_published_ids(consultation_ids=None) -> Select:
+        """The SQL twin of `Document.latest_version`: the id of each document's newest
+        published version (of these consultations), for `Paragraph.version_id.in_(...)`.
+        A version being prepared is never anyone's latest."""
+        query = (
+            select(func.max(DocumentVersion.id))
+            .join(Document, Document.id == DocumentVersion.document_id)
+            .where(DocumentVersion.published_at.is_not(None))
+            .group_by(DocumentVersion.document_id)
+        )
+        if consultation_ids is not None:
+            query = query.where(Document.consultation_id.in_(consultation_ids))
+        return query
 
     def by_anchor(self) -> dict[str, Paragraph]:
         return {p.anchor: p for p in self.paragraphs}

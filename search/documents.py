@@ -1,4 +1,4 @@
-"""What belongs in the index, read from the database: the latest paragraphs and the
+"""What belongs in the index, read from the database: the latest published paragraphs and the
 visible comments of published consultations. Sync, reindex and verify all ask here."""
 from __future__ import annotations
 
@@ -19,18 +19,11 @@ def comment_text(body_html: str) -> str:
     return Markup(body_html or "").striptags()
 
 
-def _latest_versions(consultation_ids=None):
-    query = select(func.max(DocumentVersion.id)).join(Document).group_by(DocumentVersion.document_id)
-    if consultation_ids is not None:
-        query = query.where(Document.consultation_id.in_(consultation_ids))
-    return query
-
-
 def _paragraph_documents(session: Session, consultation: Consultation) -> Iterator[SearchDocument]:
     rows = session.execute(
         select(Paragraph.id, Paragraph.text, DocumentVersion.published_at)
         .join(DocumentVersion, DocumentVersion.id == Paragraph.version_id)
-        .where(Paragraph.version_id.in_(_latest_versions([consultation.id])))
+        .where(Paragraph.version_id.in_(DocumentVersion.latest_published_ids([consultation.id])))
         .order_by(Paragraph.id)
     )
     for paragraph_id, text, published_at in rows:
@@ -114,7 +107,7 @@ def count_documents(session: Session) -> int:
         select(func.count(Paragraph.id))
         .join(DocumentVersion, DocumentVersion.id == Paragraph.version_id)
         .join(Document, Document.id == DocumentVersion.document_id)
-        .where(Paragraph.version_id.in_(_latest_versions()), Document.consultation_id.in_(published))
+        .where(Paragraph.version_id.in_(DocumentVersion.latest_published_ids()), Document.consultation_id.in_(published))
     )
     comments = session.scalar(
         select(func.count(Comment.id)).where(Comment.visible(), Comment.consultation_id.in_(published))

@@ -186,7 +186,8 @@ def _load_items(hits, parsed: ParsedQuery, url_for_hit) -> list[ResultItem]:
             .join(DocumentVersion, DocumentVersion.id == Paragraph.version_id)
             .join(Document, Document.id == DocumentVersion.document_id)
             .join(Consultation, Consultation.id == Document.consultation_id)
-            .where(Paragraph.id.in_(paragraph_ids), Consultation.published.is_(True))
+            .where(Paragraph.id.in_(paragraph_ids), Consultation.published.is_(True),
+                   Paragraph.version_id.in_(DocumentVersion.latest_published_ids()))
             .options(selectinload(Paragraph.version).selectinload(DocumentVersion.document)
                      .selectinload(Document.consultation))
         )

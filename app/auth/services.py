@@ -38,6 +38,9 @@ class AuthError(Exception):
     """A rule broken by user input; the message is shown to the user."""
 
 
+ACCOUNT_EXISTS = _l("An account with this email address already exists.")
+
+
 def password_problem(password: str, email: str = "") -> str | None:
     if len(password) < PASSWORD_MIN:
         return _l("The password must be at least %(n)d characters long.", n=PASSWORD_MIN)
@@ -95,7 +98,7 @@ def register_user(email: str, display_name: str, password: str, locale: str = "f
     if problem:
         raise AuthError(problem)
     if User.by_email(email) is not None:
-        raise AuthError(_l("An account with this email address already exists."))
+        raise AuthError(ACCOUNT_EXISTS)
     user = User(email=email.strip(), display_name=display_name.strip(), locale=locale, role="member")
     user.set_password(password)
     db.session.add(user)

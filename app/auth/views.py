@@ -2,10 +2,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.forms import ChoosePasswordForm, LoginForm, RegisterForm
 from app.auth.registration import read_registration, start_registration
-from app.auth.services import AuthError, authenticate, end_all_sessions, login_throttled, register_user
+from app.auth.services import ACCOUNT_EXISTS, AuthError, authenticate, end_all_sessions, login_throttled, register_user
 from app.extensions import db, limiter
 from app.i18n import current_locale
 from app.security import is_safe_next
@@ -102,12 +103,13 @@ def register_confirm(token: str):
     if form.validate_on_submit():
         try:
             user = register_user(pending.email, form.display_name.data, form.password.data, pending.locale)
-        except AuthError as error:
+            db.session.commit()
+        except (AuthError, IntegrityError) as error:
+            # IntegrityError: the same link confirmed in another tab got there first.
             db.session.rollback()
-            form.password.errors = [str(error)]
+            form.password.errors = [str(error) if isinstance(error, AuthError) else str(ACCOUNT_EXISTS)]
             status = 400
         else:
-            db.session.commit()
             _start_session(user)
             flash(_("Your account has been created. An administrator can add you to your organization."), "success")
             return redirect(url_for("consultations.index"))
