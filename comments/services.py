@@ -77,9 +77,12 @@ def post_comment(
     body = _check_body(body)
     paragraph = None
     if parent is not None:
-        if parent.consultation_id != consultation.id or not parent.is_visible:
+        # One level of replies: a reply to a reply answers the thread's root, so both
+        # the comment replied to and the root must be visible.
+        root = parent.parent or parent
+        if parent.consultation_id != consultation.id or not (parent.is_visible and root.is_visible):
             raise CommentError(_l("You cannot reply to this comment."), "form")
-        parent = parent.parent or parent  # one level of replies: answer the thread's root
+        parent = root
         paragraph_anchor = parent.paragraph_anchor or ""
     if paragraph_anchor:
         paragraph = latest_paragraph(consultation, paragraph_anchor)
