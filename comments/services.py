@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.markup import render_comment
@@ -64,6 +65,20 @@ def commenting_organization(user: User, consultation: Consultation, org_slug: st
     raise CommentError(_l("Choose the organization on whose behalf you comment."), "organization")
 
 
+class AlreadyPosted(Exception):
+    """A comment with this submission token was stored meanwhile (a concurrent copy of
+    the same form). The caller rolls back and answers with `posted_with_token`."""
+
+
+def posted_with_token(author: User, submission_token: str | None) -> Comment | None:
+    """The author's comment sent with this form, if any."""
+    if not submission_token:
+        return None
+    return db.session.scalar(
+        select(Comment).where(Comment.author_id == author.id, Comment.submission_token == submission_token)
+    )
+
+
 def post_comment(
     consultation: Consultation,
     author: User,
@@ -71,7 +86,13 @@ def post_comment(
     paragraph_anchor: str = "",
     org_slug: str = "",
     parent: Comment | None = None,
+    submission_token: str | None = None,
 ) -> Comment:
+    """A new comment; or, when the author already sent this form (`submission_token`),
+    the comment stored then. Raises AlreadyPosted when a copy sent at the same moment wins."""
+    earlier = posted_with_token(author, submission_token)
+    if earlier is not None:
+        return earlier
     _check_open(consultation)
     organization = commenting_organization(author, consultation, org_slug)
     body = _check_body(body)
@@ -97,9 +118,14 @@ def post_comment(
         version_id=paragraph.version_id if paragraph else None,
         body_source=body,
         body_html=render_comment(body),
+        submission_token=submission_token or None,
     )
     db.session.add(comment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # No SAVEPOINT (see comments/moderation.py report_comment): the caller rolls back.
+        raise AlreadyPosted() from None
     return comment
 
 

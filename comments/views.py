@@ -11,7 +11,14 @@ from app.extensions import db, limiter, login_manager
 from comments.forms import CommentForm, EditCommentForm
 from comments.models import Comment
 from comments.queries import Discussion, load_comment, load_consultation, load_discussion
-from comments.services import CommentError, edit_comment, latest_paragraph, post_comment
+from comments.services import (
+    AlreadyPosted,
+    CommentError,
+    edit_comment,
+    latest_paragraph,
+    post_comment,
+    posted_with_token,
+)
 from consultations.models import Consultation
 
 bp = Blueprint("comments", __name__)
@@ -31,8 +38,10 @@ def _comment_form(anchor: str | None = None) -> CommentForm:
     return form
 
 
-def _offer_choices(form: CommentForm, discussion: Discussion) -> CommentForm:
-    """The choices a rendered form shows; a POST needs none (the service checks the values)."""
+def _for_display(form: CommentForm, discussion: Discussion) -> CommentForm:
+    """The choices and the one-time token of a rendered form; a POST needs no choices
+    (the service checks the values)."""
+    form.issue_submission_token()
     form.paragraph.choices = [("", _l("The whole draft"))] + discussion.paragraph_choices()
     if current_user.is_authenticated:
         choices = [(o.slug, o.name) for o in current_user.organizations]
@@ -57,7 +66,7 @@ def consultation(slug: str):
         "comments/consultation.html",
         discussion=discussion,
         consultation=consultation,
-        form=_offer_choices(_comment_form(), discussion),
+        form=_for_display(_comment_form(), discussion),
         opened=request.args.get("open", ""),
     )
 
@@ -87,7 +96,7 @@ def comment_list(slug: str):
     return _render_discussion(
         "comments/list.html",
         discussion,
-        _offer_choices(form, discussion),
+        _for_display(form, discussion),
         status,
         paragraph=discussion.paragraphs.get(anchor) if anchor else None,
         organization_filter=org_slug,
@@ -103,6 +112,7 @@ def _handle_post(consultation: Consultation, form: CommentForm):
         parent = db.session.get(Comment, _int_or_400(form.parent.data))
         if parent is None:
             abort(400)
+    token = form.submission_token.data or None
     try:
         comment = post_comment(
             consultation,
@@ -111,11 +121,17 @@ def _handle_post(consultation: Consultation, form: CommentForm):
             paragraph_anchor=form.paragraph.data or "",
             org_slug=form.organization.data or "",
             parent=parent,
+            submission_token=token,
         )
     except CommentError as error:
         db.session.rollback()
         _attach_error(form, error)
         return 422 if error.field != "form" else 403
+    except AlreadyPosted:
+        db.session.rollback()  # a copy of this form sent at the same moment was stored
+        comment = posted_with_token(current_user, token)
+        if comment is None:
+            raise
     location = _comment_url(comment)
     db.session.commit()
     flash(_("Your comment has been published."), "success")
@@ -156,7 +172,7 @@ def permalink(comment_id: int):
     comment = _visible_comment_or_404(comment_id)
     root = comment.parent or comment
     discussion = load_discussion(comment.consultation)
-    form = _offer_choices(_comment_form(), discussion)
+    form = _for_display(_comment_form(), discussion)
     form.parent.data = str(root.id)
     return render_template(
         "comments/permalink.html",
