@@ -2,17 +2,11 @@
 that inflates to hundreds of megabytes is refused with a clear message, from the CLI and
 from the upload page, without the memory it would take. A member whose header claims a
 small size but whose stream inflates to far more is read only as far as the claim.
-
-Memory is measured with tracemalloc (it sees the inflated bytes; lxml's own memory it
-does not, so the figures are lower bounds of what parsing would take)."""
+"""
 from __future__ import annotations
 
 import io
-import struct
-import tracemalloc
 import zipfile
-from contextlib import contextmanager
-from types import SimpleNamespace
 
 import docx
 import pytest
@@ -24,8 +18,8 @@ from app.extensions import db
 from consultations.attachments import format_size
 from consultations.models import DocumentVersion, Paragraph
 from tests.conftest import csrf_from
+from tests.zip_bombs import MiB, claiming_size, peak_memory, write_spaces
 
-MiB = 1024 * 1024
 LIMIT = 8 * MiB  # the tests' setting: bombs big enough to tell, cheap enough to build
 INFLATED = 64 * MiB
 ROOM = 16 * MiB  # what a refusal may take at most, far below what the bomb inflates to
@@ -40,17 +34,6 @@ def too_large_message(app) -> str:
     with app.test_request_context(), force_locale("fi"):
         return gettext("The Word document is too large when unpacked: the limit is %(size)s.",
                        size=format_size(LIMIT))
-
-
-@contextmanager
-def peak_memory():
-    measured = SimpleNamespace(peak=None)
-    tracemalloc.start()
-    try:
-        yield measured
-    finally:
-        measured.peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
 
 
 def _word_document() -> bytes:
@@ -75,29 +58,9 @@ def _with_padded_body(data: bytes, padding: int) -> bytes:
             head, tail = content.split(b"<w:body>", 1)
             with target.open(info.filename, "w") as member:
                 member.write(head + b"<w:body>")
-                for start in range(0, padding, MiB):
-                    member.write(b" " * min(MiB, padding - start))
+                write_spaces(member, padding)
                 member.write(tail)
     return output.getvalue()
-
-
-def _claiming_size(data: bytes, name: str, claimed: int) -> bytes:
-    """The archive with `name`'s uncompressed size rewritten to `claimed` in its local
-    header and its central directory entry (the stream itself is unchanged)."""
-    patched = bytearray(data)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo(name)
-        directory_at = struct.unpack("<I", data[-6:-2])[0]  # EOCD: offset of the central directory
-    assert info.file_size < 0xFFFFFFFF and not info.extra, "a plain (not ZIP64) member is expected"
-    struct.pack_into("<I", patched, info.header_offset + 22, claimed)
-    position = directory_at
-    while patched[position:position + 4] == b"PK\x01\x02":
-        name_length, extra_length, comment_length = struct.unpack("<HHH", patched[position + 28:position + 34])
-        if bytes(patched[position + 46:position + 46 + name_length]).decode() == name:
-            struct.pack_into("<I", patched, position + 24, claimed)
-            return bytes(patched)
-        position += 46 + name_length + extra_length + comment_length
-    raise AssertionError(f"{name} not in the central directory")
 
 
 def _lying_document(inflated: int) -> bytes:
@@ -105,7 +68,7 @@ def _lying_document(inflated: int) -> bytes:
     plain = _word_document()
     with zipfile.ZipFile(io.BytesIO(plain)) as archive:
         claimed = archive.getinfo("word/document.xml").file_size
-    return _claiming_size(_with_padded_body(plain, inflated), "word/document.xml", claimed)
+    return claiming_size(_with_padded_body(plain, inflated), "word/document.xml", claimed)
 
 
 def run_import(app, path):
