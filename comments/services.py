@@ -66,8 +66,14 @@ def commenting_organization(user: User, consultation: Consultation, org_slug: st
 
 
 class AlreadyPosted(Exception):
-    """A comment with this submission token was stored meanwhile (a concurrent copy of
-    the same form). The caller rolls back and answers with `posted_with_token`."""
+    """A copy of the same form, sent at the same moment, was stored first (the unique
+    index on the submission token refused this one). The caller rolls back and posts
+    again: the copy is then found and answered with."""
+
+
+class FormAlreadySent(CommentError):
+    """The author sent this form before with another text (the browser's back button
+    brings the used form back): the text is not dropped, nor stored without asking."""
 
 
 def posted_with_token(author: User, submission_token: str | None) -> Comment | None:
@@ -88,10 +94,15 @@ def post_comment(
     parent: Comment | None = None,
     submission_token: str | None = None,
 ) -> Comment:
-    """A new comment; or, when the author already sent this form (`submission_token`),
-    the comment stored then. Raises AlreadyPosted when a copy sent at the same moment wins."""
+    """A new comment; or, when the author already sent this form (`submission_token`)
+    with the same text, the comment stored then. Raises AlreadyPosted when a copy sent at
+    the same moment is stored first."""
     earlier = posted_with_token(author, submission_token)
     if earlier is not None:
+        if earlier.body_source != (body or "").strip():
+            raise FormAlreadySent(
+                _l("You already sent this form. Send it again to publish this text as a new comment."), "form"
+            )
         return earlier
     _check_open(consultation)
     organization = commenting_organization(author, consultation, org_slug)

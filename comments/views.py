@@ -14,10 +14,10 @@ from comments.queries import Discussion, load_comment, load_consultation, load_d
 from comments.services import (
     AlreadyPosted,
     CommentError,
+    FormAlreadySent,
     edit_comment,
     latest_paragraph,
     post_comment,
-    posted_with_token,
 )
 from consultations.models import Consultation
 
@@ -112,26 +112,26 @@ def _handle_post(consultation: Consultation, form: CommentForm):
         parent = db.session.get(Comment, _int_or_400(form.parent.data))
         if parent is None:
             abort(400)
-    token = form.submission_token.data or None
+    arguments = dict(
+        body=form.body.data or "",
+        paragraph_anchor=form.paragraph.data or "",
+        org_slug=form.organization.data or "",
+        parent=parent,
+        submission_token=form.submission_token.data or None,
+    )
     try:
-        comment = post_comment(
-            consultation,
-            current_user,
-            form.body.data or "",
-            paragraph_anchor=form.paragraph.data or "",
-            org_slug=form.organization.data or "",
-            parent=parent,
-            submission_token=token,
-        )
+        try:
+            comment = post_comment(consultation, current_user, **arguments)
+        except AlreadyPosted:
+            db.session.rollback()  # a copy of this form sent at the same moment won: answer with it
+            comment = post_comment(consultation, current_user, **arguments)
     except CommentError as error:
         db.session.rollback()
         _attach_error(form, error)
+        if isinstance(error, FormAlreadySent):
+            form.submission_token.data = ""  # the text goes out again with a fresh token
+            return 409
         return 422 if error.field != "form" else 403
-    except AlreadyPosted:
-        db.session.rollback()  # a copy of this form sent at the same moment was stored
-        comment = posted_with_token(current_user, token)
-        if comment is None:
-            raise
     location = _comment_url(comment)
     db.session.commit()
     flash(_("Your comment has been published."), "success")

@@ -134,6 +134,31 @@ def test_a_form_shown_again_after_an_error_keeps_its_token_and_still_posts_once(
     assert comment_count(author_id=user.id) == 1
 
 
+def test_a_used_form_sent_with_another_text_is_not_lost(client, login_as, setting):
+    """Back in the browser, the used form is still there with its token; a new text
+    written into it is neither dropped nor stored silently: the form comes back with the
+    text and a fresh token, and sending that publishes it."""
+    consultation, org, user, _ = setting
+    login_as(user)
+    fields = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
+    url = f"/consultations/{consultation.slug}/comments/"
+    first = client.post(url, data={**fields, "organization": org.slug, "paragraph": "", "body": "Ensimmäinen."})
+    assert first.status_code == 302
+    typed = "Toinen & <eri> teksti."
+    again = client.post(url, data={**fields, "organization": org.slug, "paragraph": "", "body": typed})
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    with force_locale("fi"):
+        assert str(escape(gettext("You already sent this form. Send it again to publish this text as a new comment."))) in html
+    assert str(escape(typed)) in html
+    assert comment_count(author_id=user.id) == 1
+    renewed = comment_form_fields(html)
+    assert renewed["submission_token"] != fields["submission_token"]
+    second = client.post(url, data={**renewed, "organization": org.slug, "paragraph": "", "body": typed})
+    assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
+    assert comment_count(author_id=user.id) == 2
+
+
 def test_another_authors_token_is_never_answered_with_their_comment(client, make_user, login_as, setting):
     """The token belongs to its author: someone sending the same value posts their own
     comment and is not redirected to another person's."""
