@@ -21,7 +21,7 @@ class CommentForm(FlaskForm):
     parent = HiddenField()
     # One per rendering of the form: sending the same form twice posts one comment.
     submission_token = HiddenField(
-        validators=[Optional(), Length(max=64, message=DAMAGED_FORM), Regexp(r"^[A-Za-z0-9_-]+$", message=DAMAGED_FORM)]
+        validators=[Optional(), Length(max=64, message=DAMAGED_FORM), Regexp(r"^[A-Za-z0-9_-]+\Z", message=DAMAGED_FORM)]
     )
 
     def validate(self, extra_validators=None) -> bool:

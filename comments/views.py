@@ -120,11 +120,7 @@ def _handle_post(consultation: Consultation, form: CommentForm):
         submission_token=form.submission_token.data or None,
     )
     try:
-        try:
-            comment = post_comment(consultation, current_user, **arguments)
-        except AlreadyPosted:
-            db.session.rollback()  # a copy of this form sent at the same moment won: answer with it
-            comment = post_comment(consultation, current_user, **arguments)
+        comment = _post_once(consultation, arguments)
     except CommentError as error:
         db.session.rollback()
         _attach_error(form, error)
@@ -136,6 +132,16 @@ def _handle_post(consultation: Consultation, form: CommentForm):
     db.session.commit()
     flash(_("Your comment has been published."), "success")
     return redirect(location)
+
+
+def _post_once(consultation: Consultation, arguments: dict) -> Comment:
+    """`post_comment`; when a copy of the same form sent at the same moment was stored
+    first, roll back and post again, which then answers with that copy."""
+    try:
+        return post_comment(consultation, current_user, **arguments)
+    except AlreadyPosted:
+        db.session.rollback()
+        return post_comment(consultation, current_user, **arguments)
 
 
 def _attach_error(form, error: CommentError) -> None:

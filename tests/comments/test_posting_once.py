@@ -177,7 +177,7 @@ def test_another_authors_token_is_never_answered_with_their_comment(client, make
     assert comment_count(author_id=other.id, body_source="Toisen.") == 1
 
 
-@pytest.mark.parametrize("token", ["x" * 65, "ei kelpaa", "<script>"])
+@pytest.mark.parametrize("token", ["x" * 65, "ei kelpaa", "<script>", "abc\n"])
 def test_a_damaged_token_is_refused_with_a_message_and_the_text_kept(client, login_as, setting, token):
     consultation, org, user, _ = setting
     login_as(user)
