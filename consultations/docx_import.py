@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from markupsafe import escape
 
@@ -66,7 +67,8 @@ def parse_docx(data: bytes, limits: ZipLimits = ZipLimits()) -> list[Block]:
         data = bounded_copy(data, limits)
     except ArchiveTooLarge as error:
         raise DocxTooLarge(str(error)) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, OSError,
+            EOFError, ValueError) as error:  # damaged, encrypted, or compressed in a way zipfile cannot read
         raise DocxError(type(error).__name__) from None
     try:
         import docx

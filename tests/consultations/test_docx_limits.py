@@ -150,3 +150,24 @@ def test_upload_of_a_bomb_as_a_new_version_is_422_with_the_message(
     assert "Muistiinpano säilyy" in html
     assert memory.peak < ROOM, memory.peak
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == 1
+
+
+def _damaged_stream() -> bytes:
+    """word/document.xml's compressed bytes overwritten with garbage (sizes unchanged)."""
+    data = bytearray(_word_document())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 16] = b"\xff" * 16
+    return bytes(data)
+
+
+def test_a_damaged_stream_is_refused_as_unreadable(app, organizer, tmp_path):
+    path = tmp_path / "rikki.docx"
+    path.write_bytes(_damaged_stream())
+    result = run_import(app, path)
+    assert result.exit_code != 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    with force_locale("fi"):
+        assert gettext("The file is not a readable Word document (it may be damaged or encrypted).") in lines[0]
