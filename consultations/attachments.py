@@ -12,6 +12,7 @@ import re
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -83,7 +84,7 @@ def _zip_type(data: bytes) -> FileType | None:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, RuntimeError, ValueError):
         return None
     return None
 

@@ -173,6 +173,18 @@ def test_a_lying_mimetype_entry_is_read_only_as_far_as_it_claims(world, client_a
     assert _attachments() == []
 
 
+def test_a_damaged_mimetype_stream_is_415_not_500(world, client_as):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", ODT_MIMETYPE)
+        archive.writestr("content.xml", "<office/>")
+    data = bytearray(buffer.getvalue())
+    data[30 + len("mimetype"):30 + len("mimetype") + 8] = b"\xff" * 8  # the first member's deflate stream
+    response = _upload(client_as(world, "official"), world, "muistio.odt", bytes(data))
+    assert response.status_code == 415
+    assert _attachments() == []
+
+
 def test_oversized_upload_is_413_with_message(world, client_as, app):
     app.config["ATTACHMENT_MAX_BYTES"] = 1000
     response = _upload(client_as(world, "official"), world, "iso.pdf", PDF + b"x" * 1000)
