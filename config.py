@@ -81,6 +81,10 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")
     ATTACHMENT_TYPE_MISMATCH = os.environ.get("ATTACHMENT_TYPE_MISMATCH", "rename")
+    # A DOCX draft is refused before parsing when its members together would inflate to
+    # more than this, or one member of over 1 MiB compresses better than this ratio.
+    DOCX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DOCX_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+    DOCX_MAX_COMPRESSION_RATIO = int(os.environ.get("DOCX_MAX_COMPRESSION_RATIO", "100"))
     # Rendered summary pages and exports, per process: at most this many bytes, and
     # rebuilt at the latest after this many seconds (see comments/render_cache.py).
     RENDER_CACHE_MAX_BYTES = int(os.environ.get("RENDER_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))

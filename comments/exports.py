@@ -2,13 +2,15 @@
 
 One row per visible comment in the order of the response table; responses only once the
 summary is published. Every spreadsheet cell that a spreadsheet could read as a formula
-is neutralized (OWASP CSV injection).
+is neutralized (OWASP CSV injection); in CSV also where a spreadsheet splitting on the
+other separator would start a cell, and every CSV field is quoted.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -37,12 +39,27 @@ XLSX_CELL_MAX = 32767  # Excel's limit for the text of one cell
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Where a spreadsheet may start a cell inside a CSV field: after a separator (Excel
+# splits on `;` or `,` by locale, whichever the file used) or a line break, once the
+# quotes no longer protect it. Quote characters there are eaten as field quotes.
+_CELL_START_INSIDE = re.compile(r'(?<=[,;\r\n])(?="*[=+\-@\t\r])')
+
+
 def neutralize(value):
     """A text cell starting with = + - @ tab or carriage return gets a leading apostrophe,
     so no spreadsheet evaluates it; other values pass through."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def neutralize_csv(value):
+    """`neutralize`, and the same apostrophe wherever a spreadsheet splitting the line on
+    the other separator would start a cell with a formula character."""
+    if not isinstance(value, str):
+        return value
+    value = _CELL_START_INSIDE.sub("'", value)
+    return "'" + value if value.lstrip('"').startswith(FORMULA_PREFIXES) else value
 
 
 @dataclass(frozen=True)
@@ -91,11 +108,11 @@ def rows(table: ResponseTable) -> list[dict]:
 
 def to_csv(table: ResponseTable, separator: str) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_ALL)
     cols = columns()
-    writer.writerow([neutralize(c.heading) for c in cols])
+    writer.writerow([neutralize_csv(c.heading) for c in cols])
     for row in rows(table):
-        writer.writerow([neutralize(_csv_value(row[c.key])) for c in cols])
+        writer.writerow([neutralize_csv(_csv_value(row[c.key])) for c in cols])
     # BOM: Excel reads the file as UTF-8 only with it.
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -62,6 +62,9 @@ class Comment(db.Model):
     appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appeal_text: Mapped[str | None] = mapped_column(Text)
     appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one-time token of the form it was sent with: the same form sent again is the
+    # same comment (unique per author, so a double click cannot store it twice).
+    submission_token: Mapped[str | None] = mapped_column(String(64))
 
     consultation: Mapped[Consultation] = relationship()
     version: Mapped[DocumentVersion | None] = relationship()
@@ -74,8 +77,11 @@ class Comment(db.Model):
     )
     reports: Mapped[list[Report]] = relationship(back_populates="comment", order_by="Report.id")
 
-    # The latest edit in a consultation, read from the index alone (comments/render_cache.py).
-    __table_args__ = (Index("ix_comment_consultation_edited", "consultation_id", "edited_at"),)
+    __table_args__ = (
+        # The latest edit in a consultation, read from the index alone (comments/render_cache.py).
+        Index("ix_comment_consultation_edited", "consultation_id", "edited_at"),
+        Index("uq_comment_author_submission_token", "author_id", "submission_token", unique=True),
+    )
 
     @classmethod
     def visible(cls):

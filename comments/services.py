@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.markup import render_comment
@@ -59,6 +60,26 @@ def commenting_organization(user: User, consultation: Consultation, org_slug: st
     raise CommentError(_l("Choose the organization on whose behalf you comment."), "organization")
 
 
+class AlreadyPosted(Exception):
+    """A copy of the same form, sent at the same moment, was stored first (the unique
+    index on the submission token refused this one). The caller rolls back and posts
+    again: the copy is then found and answered with."""
+
+
+class FormAlreadySent(CommentError):
+    """The author sent this form before with another text (the browser's back button
+    brings the used form back): the text is not dropped, nor stored without asking."""
+
+
+def posted_with_token(author: User, submission_token: str | None) -> Comment | None:
+    """The author's comment sent with this form, if any."""
+    if not submission_token:
+        return None
+    return db.session.scalar(
+        select(Comment).where(Comment.author_id == author.id, Comment.submission_token == submission_token)
+    )
+
+
 def post_comment(
     consultation: Consultation,
     author: User,
@@ -66,15 +87,29 @@ def post_comment(
     paragraph_anchor: str = "",
     org_slug: str = "",
     parent: Comment | None = None,
+    submission_token: str | None = None,
 ) -> Comment:
+    """A new comment; or, when the author already sent this form (`submission_token`)
+    with the same text, the comment stored then. Raises AlreadyPosted when a copy sent at
+    the same moment is stored first."""
+    earlier = posted_with_token(author, submission_token)
+    if earlier is not None:
+        if earlier.body_source != (body or "").strip():
+            raise FormAlreadySent(
+                _l("You already sent this form. Send it again to publish this text as a new comment."), "form"
+            )
+        return earlier
     _check_open(consultation)
     organization = commenting_organization(author, consultation, org_slug)
     body = _check_body(body)
     paragraph = None
     if parent is not None:
-        if parent.consultation_id != consultation.id or not parent.is_visible:
+        # One level of replies: a reply to a reply answers the thread's root, so both
+        # the comment replied to and the root must be visible.
+        root = parent.parent or parent
+        if parent.consultation_id != consultation.id or not (parent.is_visible and root.is_visible):
             raise CommentError(_l("You cannot reply to this comment."), "form")
-        parent = parent.parent or parent  # one level of replies: answer the thread's root
+        parent = root
         paragraph_anchor = parent.paragraph_anchor or ""
     if paragraph_anchor:
         paragraph = latest_paragraph(consultation, paragraph_anchor)
@@ -89,9 +124,14 @@ def post_comment(
         version_id=paragraph.version_id if paragraph else None,
         body_source=body,
         body_html=render_comment(body),
+        submission_token=submission_token or None,
     )
     db.session.add(comment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # No SAVEPOINT (see comments/moderation.py report_comment): the caller rolls back.
+        raise AlreadyPosted() from None
     return comment
 
 

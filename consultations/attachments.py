@@ -12,6 +12,7 @@ import re
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from flask_wtf.file import FileField
 from app.extensions import db
 from consultations.access import managed_consultation
 from consultations.models import Attachment, Consultation
+from consultations.zip_limits import read_small_member
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def _zip_type(data: bytes) -> FileType | None:
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 return None
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                if archive.read("mimetype").strip() == ODT.mimetype.encode():
+                # Read capped: the header's size may lie, and `archive.read` inflates it all.
+                if read_small_member(archive, "mimetype", 100).strip() == ODT.mimetype.encode():
                     return ODT
                 return None
             if "[Content_Types].xml" in names:
@@ -81,7 +84,7 @@ def _zip_type(data: bytes) -> FileType | None:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, RuntimeError, ValueError):
         return None
     return None
 

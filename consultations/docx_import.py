@@ -1,15 +1,18 @@
 """Reading a Word document (DOCX) into draft blocks: headings with levels, paragraphs,
-bulleted and numbered lists, tables, bold and italic."""
+bulleted and numbered lists, tables, bold and italic. The archive is bounded by its
+decompressed size before python-docx sees it (consultations/zip_limits.py)."""
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+import zlib
 
 from markupsafe import escape
 
 from app.markup import clean_draft_html
 from consultations.importer import Block
+from consultations.zip_limits import ArchiveTooLarge, ZipLimits, bounded_copy
 
 _HEADING_STYLE = re.compile(r"^(?:heading|otsikko|rubrik)\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"list|luettelo|lista", re.IGNORECASE)
@@ -17,6 +20,10 @@ _LIST_STYLE = re.compile(r"list|luettelo|lista", re.IGNORECASE)
 
 class DocxError(ValueError):
     """The file is not a readable Word document."""
+
+
+class DocxTooLarge(DocxError):
+    """The document would inflate beyond the limits."""
 
 
 def _runs_html(paragraph) -> str:
@@ -55,7 +62,14 @@ def _table_block(table) -> Block:
     return Block("table", " | ".join(t for t in texts if t), clean_draft_html(html))
 
 
-def parse_docx(data: bytes) -> list[Block]:
+def parse_docx(data: bytes, limits: ZipLimits = ZipLimits()) -> list[Block]:
+    try:
+        data = bounded_copy(data, limits)
+    except ArchiveTooLarge as error:
+        raise DocxTooLarge(str(error)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, OSError,
+            EOFError, ValueError) as error:  # damaged, encrypted, or compressed in a way zipfile cannot read
+        raise DocxError(type(error).__name__) from None
     try:
         import docx
         from docx.table import Table

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organization, User, valid_slug
 from app.timeutil import utcnow
-from consultations.docx_import import DocxError, parse_docx
+from consultations.attachments import format_size
+from consultations.docx_import import DocxError, DocxTooLarge, parse_docx
 from consultations.importer import Block, ImportError_, new_anchor, number_blocks, parse_source, sections_in
 from consultations.models import (
     COMMENTER_POLICIES,
@@ -19,6 +21,7 @@ from consultations.models import (
     Paragraph,
 )
 from consultations.versioning import match_paragraphs
+from consultations.zip_limits import ZipLimits
 
 LANGUAGES = ("fi", "sv")
 
@@ -37,8 +40,14 @@ def read_source(filename: str, data: bytes) -> tuple[list[Block], str, str]:
     if source_format is None:
         raise ConsultationError(_l("Unsupported file type: use .md, .txt or .docx."))
     if source_format == "docx":
+        limits = docx_limits()
         try:
-            blocks = parse_docx(data)
+            blocks = parse_docx(data, limits)
+        except DocxTooLarge:
+            raise ConsultationError(
+                _l("The Word document is too large when unpacked: the limit is %(size)s.",
+                   size=format_size(limits.max_total))
+            ) from None
         except DocxError:
             raise ConsultationError(
                 _l("The file is not a readable Word document (it may be damaged or encrypted).")
@@ -56,6 +65,11 @@ def read_source(filename: str, data: bytes) -> tuple[list[Block], str, str]:
     if not blocks:
         raise ConsultationError(_l("The draft is empty."))
     return blocks, source, source_format
+
+
+def docx_limits() -> ZipLimits:
+    config = current_app.config
+    return ZipLimits(max_total=config["DOCX_MAX_UNCOMPRESSED_BYTES"], max_ratio=config["DOCX_MAX_COMPRESSION_RATIO"])
 
 
 def create_consultation(

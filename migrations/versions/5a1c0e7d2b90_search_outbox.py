@@ -1,7 +1,7 @@
 """search outbox: index changes recorded in the transaction of the change
 
 Revision ID: 5a1c0e7d2b90
-Revises: 0d944cae343e
+Revises: 5c1d7e0a9b42
 Create Date: 2026-12-05 09:50:00
 
 """
@@ -13,7 +13,7 @@ import app.timeutil  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '5a1c0e7d2b90'
-down_revision = '0d944cae343e'
+down_revision = '5c1d7e0a9b42'
 branch_labels = None
 depends_on = None
 

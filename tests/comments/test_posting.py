@@ -380,6 +380,29 @@ def test_reply_to_a_reply_attaches_to_the_root(client, make_comment, login_as, s
     assert f'id="comment-{first.id}"' in replies and f'id="comment-{second_id}"' in replies
 
 
+@pytest.mark.parametrize("hidden, replied_to", [
+    ("root", "reply"),  # a visible reply of a hidden comment: the reply would join the hidden thread
+    ("root", "root"),
+    ("reply", "reply"),  # a hidden reply in a visible thread
+])
+def test_reply_into_a_hidden_comment_is_refused(client, make_comment, login_as, setting, hidden, replied_to):
+    consultation, org, user = setting
+    thread = {"root": make_comment(consultation, user, org, body="Juuri.")}
+    thread["reply"] = make_comment(consultation, user, org, body="Vastaus.", parent=thread["root"])
+    target = thread[hidden]
+    target.visibility, target.hide_reason, target.hidden_at = "hidden", "offensive", target.created_at
+    db.session.commit()
+    login_as(user)
+    before = comment_count()
+    typed = "Vastaan piilotettuun ketjuun & <toivon> ettei huomata."
+    response = post_comment(client, consultation, typed, "", org.slug, parent=thread[replied_to].id)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert t("You cannot reply to this comment.") in html
+    assert textarea_holds(html, typed)
+    assert comment_count() == before
+
+
 def test_reply_to_a_comment_of_another_consultation_is_refused(
     client, make_consultation, make_comment, login_as, setting
 ):

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Membership, Organization, User
 from app.timeutil import utcnow
 from comments.services import post_comment
-from tests.conftest import counting_queries, login, paragraphs_of
+from tests.conftest import counting_queries, csrf_from, login, paragraphs_of
 
 
 class FreshContextClient(FlaskClient):
@@ -187,3 +187,32 @@ def test_closed_consultation_with_500_comments(client, small_and_large):
     small_queries = queries_for(client, f"/consultations/{small.slug}/")
     large_queries = queries_for(client, f"/consultations/{large.slug}/")
     assert len(small_queries) == len(large_queries), "\n".join(large_queries)
+
+
+def _post_queries(client, consultation, org_slug: str, csrf_token: str) -> list[str]:
+    url = f"/consultations/{consultation.slug}/comments/"
+    data = {"body": "Lisähuomio.", "paragraph": paragraphs_of(consultation)[1].anchor,
+            "organization": org_slug, "csrf_token": csrf_token}
+    assert client.post(url, data=data).status_code == 302  # warm-up
+    with counting_queries() as statements:
+        response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return statements
+
+
+def test_posting_does_not_load_the_whole_discussion(client, make_consultation, people):
+    """A successful POST runs the same SQL on a consultation with 5 comments as on one with
+    60. The whole discussion is loaded in a fixed number of queries too, but its IN lists of
+    authors and organizations grow with it: the statements themselves must not."""
+    users, _ = people
+    few = make_consultation(status="open", slug="vahan")
+    many = make_consultation(status="open", slug="paljon")
+    fill(few, people, 5)
+    fill(many, people, 60)
+    login(client, users[0])
+    token = csrf_from(client, f"/consultations/{few.slug}/")
+    org_slug = users[0].organizations[0].slug
+    few_queries = _post_queries(client, few, org_slug, token)
+    many_queries = _post_queries(client, many, org_slug, token)
+    assert len(few_queries) == len(many_queries), "\n".join(many_queries)
+    assert few_queries == many_queries, "\n".join(many_queries)

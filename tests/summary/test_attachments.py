@@ -14,6 +14,7 @@ from app.extensions import db
 from consultations.attachments import content_disposition, detect_type, safe_filename
 from consultations.models import Attachment
 from tests.summary.conftest import token
+from tests.zip_bombs import MiB, claiming_size, peak_memory, write_spaces
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -39,7 +40,8 @@ def _xlsx() -> bytes:
 
 DOCX = _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 DOCM = _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>", "word/vbaProject.bin": "x"})
-ODT = _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office/>"})
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+ODT = _zip({"mimetype": ODT_MIMETYPE, "content.xml": "<office/>"})
 ODS = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<office/>"})
 PLAIN_ZIP = _zip({"readme.txt": "hei"})
 
@@ -145,6 +147,41 @@ def test_refused_uploads_have_a_clear_message(world, client_as, name, data, stat
     response = _upload(client_as(world, "official"), world, name, data)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
+    assert _attachments() == []
+
+
+def _odt_with_lying_mimetype(inflated: int) -> bytes:
+    """An ODT whose `mimetype` entry claims its usual 39 bytes but inflates to `inflated`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w") as member:
+            member.write(ODT_MIMETYPE)
+            write_spaces(member, inflated)
+        archive.writestr("content.xml", "<office/>")
+    return claiming_size(buffer.getvalue(), "mimetype", len(ODT_MIMETYPE))
+
+
+def test_a_lying_mimetype_entry_is_read_only_as_far_as_it_claims(world, client_as):
+    client = client_as(world, "official")
+    data = _odt_with_lying_mimetype(64 * MiB)
+    assert len(data) < 200 * 1024
+    with peak_memory() as memory:
+        response = _upload(client, world, "muistio.odt", data)
+    assert response.status_code == 415
+    assert "This type of file cannot be attached." in response.get_data(as_text=True)
+    assert memory.peak < 16 * MiB, memory.peak
+    assert _attachments() == []
+
+
+def test_a_damaged_mimetype_stream_is_415_not_500(world, client_as):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", ODT_MIMETYPE)
+        archive.writestr("content.xml", "<office/>")
+    data = bytearray(buffer.getvalue())
+    data[30 + len("mimetype"):30 + len("mimetype") + 8] = b"\xff" * 8  # the first member's deflate stream
+    response = _upload(client_as(world, "official"), world, "muistio.odt", bytes(data))
+    assert response.status_code == 415
     assert _attachments() == []
 
 

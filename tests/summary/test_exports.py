@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 
 import openpyxl
 import pytest
 
 from app.extensions import db
-from comments.exports import neutralize
+from comments.exports import neutralize, neutralize_csv
 from tests.summary.conftest import HIDDEN_TEXT, answer, publish
 
 HOSTILE = [
@@ -79,6 +81,81 @@ def test_csv_neutralizes_hostile_cells_and_keeps_finnish(hostile_world, client_a
     assert "'@Pahantekijä" in [row[header.index("Author")] for row in body]
     assert HIDDEN_TEXT not in "\n".join(";".join(r) for r in rows)
     assert len(body) == 3 + len(HOSTILE) + 1
+
+
+# Harmless at the start of the cell, but a spreadsheet that splits on the other separator
+# (or on a line break the quotes no longer protect) makes a new cell of what follows it.
+HOSTILE_INSIDE = [
+    "Kannatamme;=1+1;ja muuta",
+    "Kannatamme,=1+1,ja muuta",
+    "Hinta;+cmd|' /C calc'!A0",
+    "Luvut,-2+3",
+    "Osoite;@SUM(1+1)",
+    'Lainaus;"=1+1',
+    'Lainaus,""@A1',
+    "Rivi;yksi\n=1+1",
+    "Rivi,kaksi\r\n+1",
+    "Tab;\t=1",
+]
+CSV_FIELD = r'"(?:[^"]|"")*"'
+
+
+def _split_as(raw: bytes, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+@pytest.mark.parametrize("query, separator", [("", ","), ("?sep=;", ";")])
+def test_csv_cells_stay_inert_whichever_separator_the_spreadsheet_splits_on(
+    hostile_world, client_as, make_comment, query, separator
+):
+    for body in HOSTILE_INSIDE:
+        make_comment(hostile_world.consultation, hostile_world.users["member"], hostile_world.orgs["a"], body)
+    response = client_as(hostile_world, "anonymous").get(f"/consultations/{hostile_world.slug}/export.csv{query}")
+    assert response.status_code == 200
+    raw = response.get_data()
+    # Every field quoted, every record ended by CRLF.
+    text = raw.decode("utf-8-sig")
+    record = f"{CSV_FIELD}(?:{re.escape(separator)}{CSV_FIELD})*\r\n"
+    assert re.fullmatch(f"(?:{record})+", text), text[:500]
+    for delimiter in (",", ";"):
+        for row in _split_as(raw, delimiter):
+            _assert_no_formula(row)
+    # Read with the separator it was written with, the text is all there.
+    rows = _split_as(raw, separator)
+    texts = [row[rows[0].index("Comment")] for row in rows[1:]]
+    for body in HOSTILE_INSIDE:
+        assert any(_without_guards(text) == body for text in texts), body
+
+
+def _without_guards(text: str) -> str:
+    """The cell with the neutralizing apostrophes taken out again."""
+    return re.sub(r"(^|[,;\r\n])'", r"\1", text)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("a;=1", "a;'=1"), ("a,-1", "a,'-1"), ("a;+1;@b", "a;'+1;'@b"), ('a;"=1', "a;'\"=1"), ('"=1', "'\"=1"),
+    ("x\n@y", "x\n'@y"), ("x\r\n=y", "x\r\n'=y"), ("a;\t=1", "a;'\t=1"), ("=1;=2", "'=1;'=2"),
+    ("1,5 %", "1,5 %"), ("a; =1", "a; =1"), ("Tavallinen", "Tavallinen"), (42, 42), (None, None),
+])
+def test_neutralize_csv(value, expected):
+    assert neutralize_csv(value) == expected
+
+
+def test_xlsx_stores_formula_like_text_as_text(hostile_world, client_as, make_comment):
+    for body in HOSTILE_INSIDE:
+        make_comment(hostile_world.consultation, hostile_world.users["member"], hostile_world.orgs["a"], body)
+    response = client_as(hostile_world, "anonymous").get(f"/consultations/{hostile_world.slug}/export.xlsx")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        xml = "".join(archive.read(name).decode("utf-8") for name in sheets)
+    assert sheets and "<f>" not in xml and "<f " not in xml
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s", cell.value
+                _assert_no_formula([cell.value])
 
 
 def test_csv_rejects_unknown_separator(world, client_as):
