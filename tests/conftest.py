@@ -229,7 +229,11 @@ def missing_services_line(skipped_reports) -> str | None:
     ) + "."
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter):
+    """Written last, after the short summary of skip reasons, just above the counts."""
+    result = yield
     line = missing_services_line(terminalreporter.stats.get("skipped", []))
     if line:
         terminalreporter.write_line(line, yellow=True, bold=True)
+    return result

@@ -42,6 +42,14 @@ def test_one_line_tells_how_to_run_what_skipped_for_want_of_a_service(reports):
     assert missing_services_line([]) is None
 
 
+def _run_hook(reporter) -> None:
+    """Runs the wrapper as pytest does: up to its yield, then (the other summaries) the rest."""
+    wrapper = pytest_terminal_summary(reporter)
+    next(wrapper)
+    with pytest.raises(StopIteration):
+        wrapper.send(None)
+
+
 def test_the_line_is_written_at_the_end_of_the_run(reports):
     postgres, _, other = reports
     lines = []
@@ -49,9 +57,9 @@ def test_the_line_is_written_at_the_end_of_the_run(reports):
         stats={"skipped": [postgres, other], "passed": [object()]},
         write_line=lambda line, **markup: lines.append(line),
     )
-    pytest_terminal_summary(reporter)
+    _run_hook(reporter)
     assert lines == ["1 PostgreSQL test skipped: run them with `make test-postgres`."]
 
     lines.clear()
-    pytest_terminal_summary(SimpleNamespace(stats={"passed": [object()]}, write_line=lines.append))
+    _run_hook(SimpleNamespace(stats={"passed": [object()]}, write_line=lines.append))
     assert lines == []
