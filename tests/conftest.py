@@ -5,6 +5,7 @@ import itertools
 import os
 import re
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -250,3 +251,36 @@ def register_by_email(client, display_name: str, email: str, password: str, pass
         "password_confirm": password if password_confirm is None else password_confirm,
         "csrf_token": csrf_from(client, path), **extra,
     })
+
+
+# Skips that mean this machine lacks a service, by how their reason starts (the reasons are
+# written in tests/search/conftest.py and tests/browser/conftest.py), and how to run them.
+SERVICE_SKIPS = {
+    "PostgreSQL not reachable": ("PostgreSQL", "run them with `make test-postgres`"),
+    "browser unavailable": ("browser", "install Chromium (apt-get install chromium), then `make test`"),
+}
+
+
+def missing_services_line(skipped_reports) -> str | None:
+    """How to run the tests that skipped for want of PostgreSQL or Chromium, in one line;
+    None when none did."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for report in skipped_reports:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        counts.update(service for start, service in SERVICE_SKIPS.items() if reason.startswith(start))
+    if not counts:
+        return None
+    return "; ".join(
+        f"{n} {what} test{'' if n == 1 else 's'} skipped: {how}" for (what, how), n in counts.items()
+    ) + "."
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """Written last, after the short summary of skip reasons, just above the counts."""
+    result = yield
+    line = missing_services_line(terminalreporter.stats.get("skipped", []))
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
+    return result
