@@ -43,6 +43,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # The last minute, strictly: a fixed window lets twice the limit through across its edge.
+    RATELIMIT_STRATEGY = "moving-window"
     # Redis down: count in this process's memory until it is back, rather than answer 500.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 

@@ -150,6 +150,7 @@ def _json(schema: str, description: str) -> dict:
 ERRORS = {
     "400": _json("Error", "Invalid query parameter."),
     "404": _json("Error", "No such published consultation, or nothing published yet."),
+    "422": _json("Error", "A query parameter holds a NUL character."),
 }
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": SLUG}
 PAGING = [
@@ -165,7 +166,7 @@ def _get(summary: str, response: str, parameters=(), errors=("404",)) -> dict:
             "summary": summary,
             "operationId": summary.lower().replace(" ", "_").replace("'", ""),
             "parameters": list(parameters),
-            "responses": {"200": _json(response, "OK"), **{code: ERRORS[code] for code in errors}},
+            "responses": {"200": _json(response, "OK"), **{code: ERRORS[code] for code in (*errors, "422")}},
         }
     }
 
