@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.conftest import PASSWORD
+
 TIMEOUT = 20  # seconds, for every request, barrier and join
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
@@ -98,7 +100,7 @@ class Browser:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self, email, password):
+    def login(self, email, password=PASSWORD):
         token = self.token("/auth/login")
         status, _ = self.post("/auth/login", {"email": email, "password": password, "csrf_token": token})
         assert status == 200  # the redirect after login was followed

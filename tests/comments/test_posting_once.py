@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from comments.models import Comment
-from tests.comments.test_concurrent_reports import TIMEOUT, Browser, burst, live_server, rows  # noqa: F401
+from tests.comments.test_concurrent_reports import live_server, rows  # noqa: F401
+from tests.live import TIMEOUT, Browser, burst
 from tests.conftest import paragraphs_of
 
 HIDDEN_INPUT = re.compile(r'<input\b[^>]*\btype="hidden"[^>]*>')
