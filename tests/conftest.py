@@ -110,6 +110,14 @@ def redis_limits(redis_url):
 
 
 @pytest.fixture
+def live_server(app):
+    """The app of this test (its own SQLite file) served by real threads on 127.0.0.1."""
+    from tests.live import serve  # tests.live imports this module
+
+    yield from serve(app)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.cookiejar
 import logging
 import re
+import sqlite3
 import threading
 import urllib.error
 import urllib.parse
@@ -14,12 +15,13 @@ from dataclasses import dataclass, field
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from app.extensions import db
 from tests.conftest import PASSWORD
 
 TIMEOUT = 20  # seconds, for every request, barrier and join
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-NAME_VALUE = re.compile(r'name="([^"]+)"[^>]*value="([^"]*)"')
+HIDDEN_INPUT = re.compile(r'<input\b[^>]*\btype="hidden"[^>]*>')
+ATTRIBUTE = re.compile(r'\b(name|value)="([^"]*)"')
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -60,11 +62,22 @@ def serve(app):
         assert not thread.is_alive(), "the server thread did not stop"
 
 
-def hidden_fields(page: str, action: str) -> dict[str, str]:
-    """The hidden inputs (CSRF and one-time tokens) of the form posting to `action`."""
-    start = page.index(f'action="{action}"')
+def rows(app, sql, params=()):
+    """Read what is committed in the database file, through a separate connection."""
+    with sqlite3.connect(db.engine.url.database, timeout=TIMEOUT) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def hidden_fields(page: str, marker: str = 'id="comment-form"') -> dict[str, str]:
+    """The hidden inputs (CSRF and one-time tokens) of the form whose tag holds `marker`,
+    as the browser would send them."""
+    start = page.index(marker)
     form = page[start:page.index("</form>", start)]
-    return dict(match.groups() for tag in HIDDEN_INPUT.findall(form) if (match := NAME_VALUE.search(tag)))
+    fields = {}
+    for tag in HIDDEN_INPUT.findall(form):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        fields[attributes["name"]] = attributes.get("value", "")
+    return fields
 
 
 class Browser:

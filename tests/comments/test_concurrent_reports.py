@@ -12,27 +12,13 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import sqlite3
 from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale, gettext
 
-from app.extensions import db
 from tests.conftest import paragraphs_of
-from tests.live import TIMEOUT, Browser, burst, serve
-
-
-@pytest.fixture
-def live_server(app):
-    """The app of this test (its own SQLite file) on 127.0.0.1 and a free port."""
-    yield from serve(app)
-
-
-def rows(app, sql, params=()):
-    """Read what is committed in the database file, through a separate connection."""
-    with sqlite3.connect(db.engine.url.database, timeout=TIMEOUT) as connection:
-        return connection.execute(sql, params).fetchall()
+from tests.live import Browser, burst, rows
 
 
 def t(app, message, **variables):

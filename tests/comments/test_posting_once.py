@@ -17,12 +17,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from comments.models import Comment
-from tests.comments.test_concurrent_reports import live_server, rows  # noqa: F401
-from tests.live import TIMEOUT, Browser, burst
+from tests.live import TIMEOUT, Browser, burst, hidden_fields, rows
 from tests.conftest import paragraphs_of
 
-HIDDEN_INPUT = re.compile(r'<input\b[^>]*\btype="hidden"[^>]*>')
-ATTRIBUTE = re.compile(r'\b(name|value)="([^"]*)"')
 
 
 class FreshContextClient(FlaskClient):
@@ -36,17 +33,6 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(autouse=True)
 def _fresh_context_per_request(app):
     app.test_client_class = FreshContextClient
-
-
-def comment_form_fields(html: str) -> dict[str, str]:
-    """The hidden fields of the page's comment form, as the browser would send them."""
-    start = html.index('id="comment-form"')
-    form = html[start:html.index("</form>", start)]
-    fields = {}
-    for tag in HIDDEN_INPUT.findall(form):
-        attributes = dict(ATTRIBUTE.findall(tag))
-        fields[attributes["name"]] = attributes.get("value", "")
-    return fields
 
 
 def comment_count(**where) -> int:
@@ -87,7 +73,7 @@ def test_the_same_form_sent_twice_stores_one_comment(client, login_as, setting, 
     consultation, org, user, root = setting
     login_as(user)
     html = client.get(_form_pages(consultation, root)[form_page]).get_data(as_text=True)
-    fields = comment_form_fields(html)
+    fields = hidden_fields(html)
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,64}", fields["submission_token"]), fields
     data = {**fields, "organization": org.slug, "body": "Kaksoisklikkaus."}
     if form_page == "whole draft":
@@ -111,10 +97,10 @@ def test_every_rendering_of_the_form_has_a_new_token(client, login_as, setting):
     consultation, org, user, _ = setting
     login_as(user)
     url = f"/consultations/{consultation.slug}/"
-    tokens = {comment_form_fields(client.get(url).get_data(as_text=True))["submission_token"] for _ in range(3)}
+    tokens = {hidden_fields(client.get(url).get_data(as_text=True))["submission_token"] for _ in range(3)}
     assert len(tokens) == 3
     for n, token in enumerate(sorted(tokens)):
-        data = {"csrf_token": comment_form_fields(client.get(url).get_data(as_text=True))["csrf_token"],
+        data = {"csrf_token": hidden_fields(client.get(url).get_data(as_text=True))["csrf_token"],
                 "submission_token": token, "organization": org.slug, "paragraph": "", "body": f"Eri {n}."}
         assert client.post(f"/consultations/{consultation.slug}/comments/", data=data).status_code == 302
     assert comment_count(author_id=user.id) == 3
@@ -123,11 +109,11 @@ def test_every_rendering_of_the_form_has_a_new_token(client, login_as, setting):
 def test_a_form_shown_again_after_an_error_keeps_its_token_and_still_posts_once(client, login_as, setting):
     consultation, org, user, _ = setting
     login_as(user)
-    fields = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
+    fields = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
     url = f"/consultations/{consultation.slug}/comments/"
     refused = client.post(url, data={**fields, "organization": org.slug, "paragraph": "", "body": "  "})
     assert refused.status_code == 422
-    again = comment_form_fields(refused.get_data(as_text=True))
+    again = hidden_fields(refused.get_data(as_text=True))
     assert again["submission_token"] == fields["submission_token"]  # nothing was stored with it
     data = {**again, "organization": org.slug, "paragraph": "", "body": "Nyt kirjoitin."}
     assert client.post(url, data=data).status_code == 302
@@ -141,7 +127,7 @@ def test_a_used_form_sent_with_another_text_is_not_lost(client, login_as, settin
     text and a fresh token, and sending that publishes it."""
     consultation, org, user, _ = setting
     login_as(user)
-    fields = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
+    fields = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
     url = f"/consultations/{consultation.slug}/comments/"
     first = client.post(url, data={**fields, "organization": org.slug, "paragraph": "", "body": "Ensimmäinen."})
     assert first.status_code == 302
@@ -153,7 +139,7 @@ def test_a_used_form_sent_with_another_text_is_not_lost(client, login_as, settin
         assert str(escape(gettext("You already sent this form. Send it again to publish this text as a new comment."))) in html
     assert str(escape(typed)) in html
     assert comment_count(author_id=user.id) == 1
-    renewed = comment_form_fields(html)
+    renewed = hidden_fields(html)
     assert renewed["submission_token"] != fields["submission_token"]
     second = client.post(url, data={**renewed, "organization": org.slug, "paragraph": "", "body": typed})
     assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
@@ -167,10 +153,10 @@ def test_another_authors_token_is_never_answered_with_their_comment(client, make
     other = make_user(orgs=[org])
     url = f"/consultations/{consultation.slug}/comments/"
     login_as(user)
-    fields = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
+    fields = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
     mine = client.post(url, data={**fields, "organization": org.slug, "paragraph": "", "body": "Minun."})
     login_as(other)
-    csrf = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))["csrf_token"]
+    csrf = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))["csrf_token"]
     theirs = client.post(url, data={"csrf_token": csrf, "submission_token": fields["submission_token"],
                                     "organization": org.slug, "paragraph": "", "body": "Toisen."})
     assert mine.status_code == theirs.status_code == 302
@@ -182,7 +168,7 @@ def test_another_authors_token_is_never_answered_with_their_comment(client, make
 def test_a_damaged_token_is_refused_with_a_message_and_the_text_kept(client, login_as, setting, token):
     consultation, org, user, _ = setting
     login_as(user)
-    fields = comment_form_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
+    fields = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
     typed = "Tämä teksti & <kaikki> säilyy."
     response = client.post(f"/consultations/{consultation.slug}/comments/", data={
         **fields, "submission_token": token, "organization": org.slug, "paragraph": "", "body": typed,
@@ -192,7 +178,7 @@ def test_a_damaged_token_is_refused_with_a_message_and_the_text_kept(client, log
     with force_locale("fi"):
         assert str(escape(gettext("The form was damaged. Please send it again."))) in html
     assert str(escape(typed)) in html
-    fresh_token = comment_form_fields(html)["submission_token"]
+    fresh_token = hidden_fields(html)["submission_token"]
     assert fresh_token != token and re.fullmatch(r"[A-Za-z0-9_-]{32,64}", fresh_token)
     assert comment_count(author_id=user.id) == 0
 
@@ -225,7 +211,7 @@ def test_six_copies_at_once_store_one_comment(app, live_server, setting):
     for page, path in _form_pages(consultation, root).items():
         status, html = browser.get(path)
         assert status == 200
-        fields = comment_form_fields(html)
+        fields = hidden_fields(html)
         body = f"Samaan aikaan: {page}."
         data = {**fields, "organization": org.slug, "body": body}
         data.setdefault("paragraph", "")

@@ -21,11 +21,10 @@ from app import create_app
 from app.extensions import db
 from search.models import PendingIndexChange
 from tests.conftest import _fresh_request_globals, login
+from tests.live import hidden_fields
 from tests.search.conftest import search_html, search_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-NAME_VALUE = re.compile(r'name="([^"]+)"[^>]*value="([^"]*)"')
 
 
 def _mount(*args) -> bool:
@@ -67,9 +66,7 @@ def poster(app, client, make_org, make_user, make_consultation):
     login(client, member)
 
     def post(body: str) -> int:
-        page = client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True)
-        form = page[page.index('action="/consultations/'):]
-        fields = dict(NAME_VALUE.search(tag).groups() for tag in HIDDEN_INPUT.findall(form[:form.index("</form>")]))
+        fields = hidden_fields(client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True))
         fields.update(body=body, paragraph="", organization="lumityo")
         response = client.post(f"/consultations/{consultation.slug}/comments/", data=fields)
         assert response.status_code == 302, response.get_data(as_text=True)[:1000]
