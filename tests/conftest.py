@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from app import create_app
@@ -42,6 +43,16 @@ _counter = itertools.count(1)
 
 class TestSettings(TestConfig):
     pass
+
+
+class FreshContextClient(FlaskClient):
+    """Every request in its own application context, as in production (the `app` fixture
+    keeps one context pushed, and Flask would reuse it: `g` with Flask-Login's user and
+    Flask-WTF's token would leak from one client to the next)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _fresh_request_globals() -> None:

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.services import create_user
@@ -19,7 +18,7 @@ from comments.models import Comment
 from comments.services import post_comment
 from consultations.models import Consultation
 from consultations.services import add_document, create_consultation
-from tests.conftest import DRAFT, PASSWORD, TestSettings, csrf_from, login
+from tests.conftest import FreshContextClient, DRAFT, PASSWORD, TestSettings, csrf_from, login
 
 ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # member     – member of organization A (the author of the comment under test)
@@ -29,16 +28,6 @@ ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # admin      – administrator, member of no organization
 
 ORIGINAL_TEXT = "Alkuperäinen kommentti yhdistykseltä A."
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production: its own `flask.g`
-    and its own database session, removed at teardown. (The shared `app` fixture keeps one
-    context pushed for the test's own use of db.session; Flask would otherwise reuse it.)"""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 class World:

@@ -9,27 +9,16 @@ import statistics
 import time
 
 import pytest
-from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PASSWORD, TestSettings, csrf_from, login, register_by_email, registration_path
+from tests.conftest import FreshContextClient, PASSWORD, TestSettings, csrf_from, login, register_by_email, registration_path
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
 FLASH = re.compile(r'class="flash flash-(\w+)">(.*?)</p>', re.S)
 
 
 # --- helpers -----------------------------------------------------------------
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production: its own `flask.g`
-    and its own database session, removed at teardown. (The shared `app` fixture keeps one
-    context pushed for the test's own use of db.session; Flask would otherwise reuse it.)"""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

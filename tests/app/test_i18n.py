@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask.testing import FlaskClient
 
 from app.timeutil import HELSINKI
-from tests.conftest import csrf_from
+from tests.conftest import FreshContextClient, csrf_from
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
@@ -32,18 +31,6 @@ PAGE_HEADINGS = {
         "en": "Privacy notice",
     },
 }
-
-
-class FreshContextClient(FlaskClient):
-    """Each request in its own application context, as in production.
-
-    The `app` fixture keeps one application context pushed for the whole test, and Flask
-    would reuse it for every request, so Flask-Babel's locale cached on `flask.g` by the
-    first request would stick and a language switch could not be observed."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -6,22 +6,11 @@ import logging
 import re
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import TestSettings, csrf_from
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production: its own `flask.g`
-    and its own database session, removed at teardown. (The shared `app` fixture keeps one
-    context pushed for the test's own use of db.session; Flask would otherwise reuse it.)"""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+from tests.conftest import FreshContextClient, TestSettings, csrf_from
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -13,16 +12,6 @@ from app.extensions import db
 from app.outbox import OutboxMessage
 from comments.models import Comment, ModerationEvent, Report
 from tests.conftest import csrf_from, login
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (the `app` fixture
-    keeps one context pushed, and Flask would reuse it: `g` with Flask-Login's user and
-    Flask-WTF's token would leak from one client to the next)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 def text_of(response) -> str:

@@ -13,7 +13,6 @@ from flask_babel import force_locale, ngettext
 from app.extensions import db
 from comments.summary import publish_summary
 from tests.comments.helpers import (
-    FreshContextClient,
     anonymous,
     events_of,
     fresh_comment,
@@ -24,7 +23,7 @@ from tests.comments.helpers import (
     t,
     text_of,
 )
-from tests.conftest import paragraphs_of
+from tests.conftest import FreshContextClient, paragraphs_of
 
 BODY = "Lausuntomme kaavaluonnoksesta."
 

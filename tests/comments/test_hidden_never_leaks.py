@@ -20,7 +20,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
@@ -29,20 +28,12 @@ from app.timeutil import utcnow
 from comments.models import Comment
 from comments.moderation import hide_comment, report_comment
 from comments.services import edit_comment
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
 
 MARKER = "Salaisuussana"            # in the hidden comment's current text
 OLD_MARKER = "Vanhaversiosana"      # in the hidden comment's earlier revision
 REPLY_MARKER = "Vastauksensana"     # in a visible reply to it
 QUOTE_MARKER = "Lainaussana"
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (see test_auth)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ import sqlite3
 from types import SimpleNamespace
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import delete, select, update
 
@@ -19,22 +18,12 @@ from app.i18n import format_day
 from app.outbox import OutboxMessage
 from comments.models import REASONS, Comment, ModerationEvent, Report
 from comments.moderation import hide_comment, report_comment
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
 
 MARKER = "Kiusankappaleteksti"
 REPLY_MARKER = "Vastauksenteksti"
 
 # --- helpers -------------------------------------------------------------------------
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (the `app` fixture
-    keeps one context pushed, and Flask would reuse it: `g` with Flask-Login's user and
-    Flask-WTF's token would leak from one client to the next)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -7,24 +7,15 @@ import html
 from types import SimpleNamespace
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
 from comments.models import Comment, ModerationEvent, Report
 from comments.moderation import hide_comment, report_comment
-from tests.conftest import csrf_from, login
+from tests.conftest import FreshContextClient, csrf_from, login
 
 MARKER = "Valvottavakommentti"
 REPORT_DETAILS = "Ilmiannon perustelu"
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (see test_auth)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

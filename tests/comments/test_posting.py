@@ -6,28 +6,17 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
 from comments.models import Comment, CommentRevision
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
 
 FINNISH_MOMENT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LOCATION = re.compile(r"/consultations/(?P<slug>[a-z0-9-]+)/(?:\?open=(?P<open>[\w-]+))?#comment-(?P<id>\d+)$")
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (the `app` fixture
-    keeps one context pushed, and `flask.g` would otherwise carry the CSRF token and the
-    logged-in user from one request to the next)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

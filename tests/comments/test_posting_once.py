@@ -10,7 +10,6 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -18,16 +17,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from comments.models import Comment
 from tests.live import TIMEOUT, Browser, burst, hidden_fields, rows
-from tests.conftest import paragraphs_of
-
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+from tests.conftest import FreshContextClient, paragraphs_of
 
 
 @pytest.fixture(autouse=True)

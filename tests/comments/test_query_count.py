@@ -4,22 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.models import Membership, Organization, User
 from app.timeutil import utcnow
 from comments.services import post_comment
-from tests.conftest import counting_queries, csrf_from, login, paragraphs_of
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context and database session, as in
-    production: nothing cached by an earlier request can save a query."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+from tests.conftest import FreshContextClient, counting_queries, csrf_from, login, paragraphs_of
 
 
 @pytest.fixture(autouse=True)

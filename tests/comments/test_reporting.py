@@ -16,7 +16,6 @@ from app import create_app
 from app.extensions import db
 from comments.models import Report
 from tests.comments.helpers import (
-    FreshContextClient,
     anonymous,
     events_of,
     fresh_comment,
@@ -26,7 +25,7 @@ from tests.comments.helpers import (
     t,
     text_of,
 )
-from tests.conftest import TestSettings, csrf_from, paragraphs_of
+from tests.conftest import FreshContextClient, TestSettings, csrf_from, paragraphs_of
 
 
 @pytest.fixture(autouse=True)

@@ -7,19 +7,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from flask.testing import FlaskClient
 
-from tests.conftest import csrf_from, login, paragraphs_of, register_by_email
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production: its own `flask.g`
-    and its own database session, removed at teardown. (The shared `app` fixture keeps one
-    context pushed for the test's own use of db.session; Flask would otherwise reuse it.)"""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of, register_by_email
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -16,21 +15,11 @@ from app.i18n import format_moment
 from comments.models import Comment
 from consultations.models import Consultation
 from consultations.services import create_consultation
-from tests.conftest import csrf_from, paragraphs_of
+from tests.conftest import FreshContextClient, csrf_from, paragraphs_of
 
 OPENS = datetime(2030, 3, 1, 7, 0, 0, 0, tzinfo=timezone.utc)
 CLOSES = datetime(2030, 3, 31, 21, 59, 59, 999999, tzinfo=timezone.utc)
 MICRO = timedelta(microseconds=1)
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (the `app` fixture
-    keeps one context pushed, and `flask.g` would otherwise carry the CSRF token and the
-    logged-in user from one request to the next)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.services import create_user
@@ -17,7 +16,7 @@ from app.timeutil import utcnow
 from comments.services import post_comment
 from comments.summary import publish_summary
 from consultations.services import add_document, create_consultation
-from tests.conftest import DRAFT, PASSWORD, TestSettings, csrf_from, login, paragraphs_of
+from tests.conftest import FreshContextClient, DRAFT, PASSWORD, TestSettings, csrf_from, login, paragraphs_of
 
 ROLES = ("anonymous", "member", "official_b", "official", "admin")
 # member      – member of association A, the author of most comments
@@ -26,15 +25,6 @@ ROLES = ("anonymous", "member", "official_b", "official", "admin")
 # admin       – administrator, member of no organization
 
 HIDDEN_TEXT = "Piilotettu asiaton kommentti."
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context and session, as in production: two
-    clients never share the logged-in user through flask.g."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @dataclass
