@@ -112,7 +112,8 @@ class SearchEngine(ABC):
         """Add or replace documents and remove keys, in one write. `remove_consultations`
         drops everything of those consultations first (before the documents are added)."""
         changes = IndexChanges(list(documents), list(remove), list(remove_consultations))
-        self.apply(lambda: changes)
+        if changes:  # nothing to write: no need to wait for the write lock
+            self.apply(lambda: changes)
 
     @abstractmethod
     def apply(self, collect: Callable[[], IndexChanges], wait: float | None = None) -> None:

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from consultations.models import Consultation
 from search import documents as docs
 from search.engine import IndexChanges, SearchEngine, document_key
@@ -76,19 +77,13 @@ def changes_for(session: Session, pending: set[tuple[str, int]]) -> IndexChanges
     return IndexChanges(documents, [document_key("comment", i) for i in gone], sorted(consultation_ids))
 
 
-def _db_engine():
-    from app.extensions import db
-
-    return db.engine
-
-
 def pending_count() -> int:
-    with Session(_db_engine()) as session:
+    with Session(db.engine) as session:
         return session.scalar(select(func.count(PendingIndexChange.id))) or 0
 
 
 def has_pending() -> bool:
-    with Session(_db_engine()) as session:
+    with Session(db.engine) as session:
         return bool(session.scalar(select(exists().where(PendingIndexChange.id.is_not(None)))))
 
 
@@ -97,7 +92,7 @@ def drain(engine: SearchEngine, wait: float | None = None, limit: int = BATCH) -
     taken: list[int] = []
 
     def collect() -> IndexChanges:
-        with Session(_db_engine()) as session:
+        with Session(db.engine) as session:
             rows = session.execute(
                 select(PendingIndexChange.id, PendingIndexChange.kind, PendingIndexChange.object_id)
                 .order_by(PendingIndexChange.id).limit(limit)
@@ -112,23 +107,24 @@ def drain(engine: SearchEngine, wait: float | None = None, limit: int = BATCH) -
 
 
 def forget(ids) -> None:
-    with Session(_db_engine()) as session, session.begin():
+    with Session(db.engine) as session, session.begin():
         session.execute(delete(PendingIndexChange).where(PendingIndexChange.id.in_(list(ids))))
 
 
 def forget_up_to(last_id: int | None) -> None:
     """Drop the rows a full rebuild has made moot (it read the database after them)."""
     if last_id is not None:
-        with Session(_db_engine()) as session, session.begin():
+        with Session(db.engine) as session, session.begin():
             session.execute(delete(PendingIndexChange).where(PendingIndexChange.id <= last_id))
 
 
 def last_id() -> int | None:
-    with Session(_db_engine()) as session:
+    with Session(db.engine) as session:
         return session.scalar(select(PendingIndexChange.id).order_by(PendingIndexChange.id.desc()).limit(1))
 
 
-def _try_drain() -> None:
+def apply_after_commit() -> None:
+    """Apply what waits, waiting at most SEARCH_INDEX_WAIT_SECONDS; on failure leave it."""
     engine = current_app.extensions.get("kuulo_search")
     if engine is None:
         return
@@ -144,10 +140,6 @@ def _try_drain() -> None:
         _backlog().cleared()
 
 
-def apply_after_commit() -> None:
-    _try_drain()
-
-
 def retry_if_due() -> None:
     """A before_request hook: cheap unless this process has left rows behind."""
     backlog = _backlog()
@@ -158,6 +150,6 @@ def retry_if_due() -> None:
             backlog.left()
             return
         if pending:
-            _try_drain()
+            apply_after_commit()
         else:
             backlog.cleared()
