@@ -3,7 +3,7 @@ accepted comment checked against the database, its page and the search index.
 
 Scenarios (BENCH_SCENARIOS, comma-separated; default all that this machine can run):
   flask-sqlite      `flask run` (threads) on SQLite, 50 posters
-  gunicorn-sqlite   gunicorn.conf.py (2 workers with threads) on SQLite, 30 posters
+  gunicorn-sqlite   gunicorn.conf.py (its workers x threads) on SQLite, 30 posters
   gunicorn-postgres the same on PostgreSQL with its search engine, 30 posters
   kill-worker       gunicorn on SQLite, one worker killed with SIGKILL halfway
   kill-master       gunicorn on SQLite, the master killed with SIGKILL halfway and started
@@ -102,6 +102,8 @@ class Server:
                         SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0", PYTHONPATH=str(ROOT),
                         SEARCH_INDEX_DIR=str(workdir / "index"), GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.env.pop("WERKZEUG_RUN_MAIN", None)
+        if "workers" in scenario:
+            self.env.update(WEB_CONCURRENCY=str(scenario["workers"]), GUNICORN_THREADS=str(scenario["threads"]))
         if scenario["db"] == "postgres":
             url = postgres_schema_url(f"kuulo_bench_{os.getpid()}")
             if url is None:
@@ -139,7 +141,9 @@ class Server:
                     return
             except requests.RequestException:
                 time.sleep(0.3)
-        raise RuntimeError("the server did not start; see server.log")
+        self.log.flush()
+        tail = (self.workdir / "server.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the server did not start; the end of its log:\n{tail}")
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -307,10 +311,15 @@ def kill_halfway(server: Server, what: str | None, started: float) -> str | None
         os.kill(victim, signal.SIGKILL)
         return f"worker {victim}"
     victim = server.process.pid
-    os.kill(victim, signal.SIGKILL)  # the workers notice their parent is gone and stop
+    os.kill(victim, signal.SIGKILL)
     server.process.wait()
-    for pid in server.workers():
-        os.kill(pid, signal.SIGKILL)
+    # systemd (KillMode=control-group) then stops what is left of the service's group: the
+    # orphaned workers, which still hold the listening socket. The server runs in its own
+    # session, so its process group is that group.
+    try:
+        os.killpg(victim, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     time.sleep(2)  # systemd's RestartSec
     server.start()
     return f"master {victim}, restarted"
