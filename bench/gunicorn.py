@@ -8,7 +8,6 @@ machine's other load changes between runs.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -23,20 +22,12 @@ RESULTS = load.ROOT / "bench" / "results" / "gunicorn.json"
 
 
 def main() -> None:
-    results = {"cpus": os.cpu_count(), "seconds_each": load.SECONDS}
+    scenarios = {}
     for shape in SHAPES:
         workers, threads = (int(n) for n in shape.split("x"))
-        scenario = {"server": "gunicorn", "db": "sqlite", "posters": 30, "workers": workers, "threads": threads}
-        print(f"{shape}: {load.SECONDS:.0f} s ...", file=sys.stderr, flush=True)
-        results[shape] = load.run(f"gunicorn-{shape}", scenario)
-        print(json.dumps(results[shape]), file=sys.stderr, flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
-    bad = [s for s in SHAPES if results[s]["5xx"] or results[s]["lost"] or results[s]["corrupted"]
-           or not results[s]["index_in_step"]]
-    if bad:
-        sys.exit(f"gunicorn shapes with problems: {', '.join(bad)}")
+        scenarios[shape] = {**load.SCENARIOS["gunicorn-sqlite"], "workers": workers, "threads": threads}
+    results = {"cpus": os.cpu_count(), "seconds_each": load.SECONDS, **load.run_each(scenarios)}
+    load.write_and_judge(results, RESULTS)
 
 
 if __name__ == "__main__":

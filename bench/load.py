@@ -327,16 +327,27 @@ def kill_halfway(server: Server, what: str | None, started: float) -> str | None
 
 def main() -> None:
     names = os.environ.get("BENCH_SCENARIOS", ",".join(SCENARIOS)).split(",")
+    write_and_judge(run_each({name: SCENARIOS[name] for name in names}), RESULTS)
+
+
+def run_each(scenarios: dict[str, dict]) -> dict:
+    """Run the scenarios one after another, telling stderr how each went."""
     results = {}
-    for name in names:
+    for name, scenario in scenarios.items():
         print(f"{name}: {SECONDS:.0f} s ...", file=sys.stderr, flush=True)
-        results[name] = run(name, SCENARIOS[name])
+        results[name] = run(name, scenario)
         print(json.dumps(results[name]), file=sys.stderr, flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def write_and_judge(results: dict, path: Path) -> None:
+    """Write the results, print them, and exit non-zero naming every run that answered 5xx,
+    lost or corrupted a comment, or left the index behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
-    bad = [n for n, r in results.items() if not r.get("skipped") and (r["5xx"] or r["lost"] or r["corrupted"]
-                                                                       or not r["index_in_step"])]
+    bad = [n for n, r in results.items() if isinstance(r, dict) and not r.get("skipped")
+           and (r["5xx"] or r["lost"] or r["corrupted"] or not r["index_in_step"])]
     if bad:
         sys.exit(f"load benchmark found problems in: {', '.join(bad)}")
 
