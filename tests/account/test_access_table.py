@@ -1,0 +1,67 @@
+"""Access of the account routes as a table: role × (method, URL) → status, on the world
+of tests/test_access_table.py. Posts carry a valid CSRF token; without one they are 400."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import csrf_from
+from tests.test_access_table import ROLES, World, client_for, shared  # noqa: F401  (fixture)
+
+EVERYONE = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}
+NOT_ALLOWED = dict.fromkeys(ROLES, 405)
+BROKEN_LINK = dict.fromkeys(ROLES, 400)
+
+ACCOUNT_GETS = [
+    ("/account/", SIGNED_IN),
+    ("/account/profile", NOT_ALLOWED),
+    ("/account/email", NOT_ALLOWED),
+    ("/account/password", NOT_ALLOWED),
+    ("/account/email/forged", BROKEN_LINK),
+    ("/auth/reset-password", EVERYONE),
+    ("/auth/reset-password/sent", EVERYONE),
+    ("/auth/reset-password/forged", BROKEN_LINK),
+]
+
+# Empty forms: signed-in users get the form back with errors (400), the anonymous the login.
+ACCOUNT_POSTS = [
+    ("/account/profile", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/account/email", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/account/password", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/auth/reset-password", dict.fromkeys(ROLES, 400)),
+    ("/auth/reset-password/forged", BROKEN_LINK),
+    ("/account/email/forged", BROKEN_LINK),
+]
+
+
+def _cases(table):
+    for url, expected in table:
+        for role in ROLES:
+            yield pytest.param(role, url, expected[role], id=f"{role}-{url}")
+
+
+@pytest.mark.parametrize("role, url, expected", list(_cases(ACCOUNT_GETS)))
+def test_get(shared, role, url, expected):  # noqa: F811
+    _, _world, clients = shared
+    response = clients[role].get(url)
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize("role, url, expected", list(_cases(ACCOUNT_POSTS)))
+def test_post(shared, role, url, expected):  # noqa: F811
+    _, _world, clients = shared
+    client = clients[role]
+    assert client.post(url, data={"csrf_token": csrf_from(client, "/auth/login")}).status_code == expected
+
+
+@pytest.mark.parametrize("url", [url for url, _ in ACCOUNT_POSTS])
+def test_post_without_csrf_is_refused(shared, url):  # noqa: F811
+    _, _world, clients = shared
+    assert clients["member"].post(url, data={}).status_code == 400
+
+
+def test_account_page_is_not_cached(shared):  # noqa: F811
+    _, _world, clients = shared
+    assert clients["member"].get("/account/").headers["Cache-Control"] == "no-store"
