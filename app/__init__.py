@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account.views import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.joining.views import bp as joining_bp
     from app.pages import bp as pages_bp
     from comments.moderation_views import bp as moderation_bp
     from comments.reports import bp as reports_bp
@@ -66,7 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from consultations.version_views import bp as versions_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
+    for blueprint in (pages_bp, auth_bp, account_bp, joining_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,6 +15,8 @@ from app.timeutil import UTCDateTime, utcnow
 
 ROLES = ("member", "official", "admin")
 ORGANIZATION_KINDS = ("authority", "association", "foundation", "company", "other")
+# A membership's role: an organization's admins decide who may join it (app/joining/).
+MEMBERSHIP_ROLES = ("member", "admin")
 _BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -42,6 +44,8 @@ class Organization(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     business_id: Mapped[str | None] = mapped_column(String(9), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="association")
+    # Checked by a site admin (that the organization exists and is who it says).
+    verified: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
@@ -94,6 +98,12 @@ class User(UserMixin, db.Model):
     def organizations(self) -> list[Organization]:
         return sorted((m.organization for m in self.memberships), key=lambda o: o.name)
 
+    def is_admin_of(self, organization: Organization | None) -> bool:
+        """An organization admin (a membership role), who decides who may join."""
+        return organization is not None and any(
+            m.organization_id == organization.id and m.role == "admin" for m in self.memberships
+        )
+
     def is_member_of(self, organization: Organization | None) -> bool:
         return organization is not None and any(
             m.organization_id == organization.id for m in self.memberships
@@ -110,6 +120,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    role: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships")

@@ -1,6 +1,8 @@
 """Creating organizations (CLI, demo data and administration share this)."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -33,3 +35,16 @@ def create_organization(name: str, slug: str, business_id: str | None = None, ki
     db.session.add(organization)
     db.session.flush()
     return organization
+
+
+_FOLD = str.maketrans({"ä": "a", "å": "a", "ö": "o", "ü": "u", "é": "e", "è": "e"})
+
+
+def unique_slug(name: str) -> str:
+    """A free slug made of the name: "Etelä-Savon Yhdistys ry" → "etela-savon-yhdistys-ry"."""
+    base = re.sub(r"[^a-z0-9]+", "-", (name or "").lower().translate(_FOLD)).strip("-")[:70].strip("-") or "org"
+    slug, n = base, 1
+    while organization_by_slug(slug) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -111,8 +111,8 @@ def register_confirm(token: str):
             status = 400
         else:
             _start_session(user)
-            flash(_("Your account has been created. An administrator can add you to your organization."), "success")
-            return redirect(url_for("consultations.index"))
+            flash(_("Your account has been created. Now find your organization and ask to join it, or register it."), "success")
+            return redirect(url_for("joining.mine"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/register_confirm.html", form=form, email=pending.email), status

@@ -11,6 +11,7 @@ EVERYONE = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}
 NOT_ALLOWED = dict.fromkeys(ROLES, 405)
 BROKEN_LINK = dict.fromkeys(ROLES, 400)
+SITE_ADMIN = {"anonymous": 302, "member": 403, "member_b": 403, "official": 403, "official_b": 403, "admin": 200}
 
 ACCOUNT_GETS = [
     ("/account/", SIGNED_IN),
@@ -21,6 +22,11 @@ ACCOUNT_GETS = [
     ("/auth/reset-password", EVERYONE),
     ("/auth/reset-password/sent", EVERYONE),
     ("/auth/reset-password/forged", BROKEN_LINK),
+    ("/account/organizations/", SIGNED_IN),
+    ("/account/organizations/?q=Yhdistys", SIGNED_IN),
+    ("/account/organizations/register", SIGNED_IN),
+    ("/account/organizations/requests", SITE_ADMIN),
+    ("/account/organizations/join", NOT_ALLOWED),
 ]
 
 # Empty forms: signed-in users get the form back with errors (400), the anonymous the login.
@@ -31,6 +37,9 @@ ACCOUNT_POSTS = [
     ("/auth/reset-password", dict.fromkeys(ROLES, 400)),
     ("/auth/reset-password/forged", BROKEN_LINK),
     ("/account/email/forged", BROKEN_LINK),
+    ("/account/organizations/join", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/account/organizations/register", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/account/organizations/requests/999999", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}),
 ]
 
 

@@ -18,6 +18,8 @@ LIMITED = [
     ("password_reset_confirm", "POST", "/auth/reset-password/no-such-link", 20),
     ("email_change", "POST", "/account/email", 10),
     ("email_change_confirm", "POST", "/account/email/no-such-link", 20),
+    ("join_organization", "POST", "/account/organizations/join", 20),
+    ("register_organization", "POST", "/account/organizations/register", 20),
     ("comment", "POST", "/consultations/{slug}/comments/", 30),
     ("report", "POST", "/comments/{comment}/report", 10),
     ("search", "GET", "/search?q=kunta", 60),

@@ -141,7 +141,7 @@ def test_registration_by_keyboard_through_the_mailed_link(page, live_server):
     page.get_by_label(live_server.t("Password again"), exact=True).fill("Kevät-Sade-Laulaa-7")
     page.keyboard.press("Enter")
     expect(page.get_by_text(live_server.t(
-        "Your account has been created. An administrator can add you to your organization."))).to_be_visible()
+        "Your account has been created. Now find your organization and ask to join it, or register it."))).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/accessibility", "/privacy"])
