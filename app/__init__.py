@@ -71,10 +71,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).
-    from comments import api, exports, response_views, summary_views
+    from comments import api, exports, my_comments, response_views, summary_views
     from consultations import attachments
 
-    for module in (response_views, summary_views, exports, api, attachments):
+    for module in (response_views, summary_views, exports, api, attachments, my_comments):
         app.register_blueprint(module.bp)
 
 

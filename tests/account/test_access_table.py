@@ -23,6 +23,8 @@ ACCOUNT_GETS = [
     ("/auth/reset-password/sent", EVERYONE),
     ("/auth/reset-password/forged", BROKEN_LINK),
     ("/account/organizations/", SIGNED_IN),
+    ("/account/comments", SIGNED_IN),
+    ("/account/comments?page=2", SIGNED_IN),
     ("/account/organizations/?q=Yhdistys", SIGNED_IN),
     ("/account/organizations/register", SIGNED_IN),
     ("/account/organizations/requests", SITE_ADMIN),
