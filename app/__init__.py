@@ -16,6 +16,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_input_guard(app)
     register_blueprints(app)
+    register_personal_data()
     register_cli(app)
     register_search(app)
     register_hooks(app)
@@ -55,6 +56,7 @@ def register_input_guard(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.account.data_views import bp as account_data_bp
     from app.account.views import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -67,7 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from consultations.version_views import bp as versions_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, joining_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
+    for blueprint in (pages_bp, auth_bp, account_bp, account_data_bp, joining_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).
@@ -76,6 +78,12 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (response_views, summary_views, exports, api, attachments, my_comments):
         app.register_blueprint(module.bp)
+
+
+def register_personal_data() -> None:
+    """Each package's part of the GDPR export and erasure (app/personal_data.py)."""
+    from app.account import personal_data as account_data  # noqa: F401
+    from comments import personal_data as comment_data  # noqa: F401
 
 
 def register_cli(app: Flask) -> None:

@@ -55,3 +55,7 @@ class ResetPasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and its CSRF token: links only show a page, the POST acts."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])

@@ -21,3 +21,11 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class ErasureLog(db.Model):
+    """That an account was erased, and when: the only trace of the request (no name, no address)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,8 @@ ACCOUNT_GETS = [
     ("/auth/reset-password/forged", BROKEN_LINK),
     ("/account/organizations/", SIGNED_IN),
     ("/account/comments", SIGNED_IN),
+    ("/account/export.json", SIGNED_IN),
+    ("/account/delete", SIGNED_IN),
     ("/account/comments?page=2", SIGNED_IN),
     ("/account/organizations/?q=Yhdistys", SIGNED_IN),
     ("/account/organizations/register", SIGNED_IN),
@@ -40,6 +42,7 @@ ACCOUNT_POSTS = [
     ("/auth/reset-password/forged", BROKEN_LINK),
     ("/account/email/forged", BROKEN_LINK),
     ("/account/organizations/join", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/account/delete", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
     ("/account/organizations/register", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
     ("/account/organizations/requests/999999", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}),
 ]
