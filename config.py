@@ -91,7 +91,7 @@ class Config:
     DOCX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DOCX_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
     DOCX_MAX_COMPRESSION_RATIO = int(os.environ.get("DOCX_MAX_COMPRESSION_RATIO", "100"))
     # Rendered summary pages and exports, per process: at most this many bytes, and
-    # rebuilt at the latest after this many seconds (see comments/render_cache.py).
+    # rebuilt at the latest after this many seconds (see comments/responses/render_cache.py).
     RENDER_CACHE_MAX_BYTES = int(os.environ.get("RENDER_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
     RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "600"))
 

@@ -62,8 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.joining.views import bp as joining_bp
     from app.pages import bp as pages_bp
-    from comments.moderation_views import bp as moderation_bp
-    from comments.reports import bp as reports_bp
+    from comments.moderation.views import bp as moderation_bp
+    from comments.moderation.report_views import bp as reports_bp
     from comments.views import bp as comments_bp
     from consultations.manage import bp as manage_bp
     from consultations.version_views import bp as versions_bp
@@ -73,7 +73,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).
-    from comments import api, exports, my_comments, response_views, summary_views
+    from comments import my_comments
+    from comments.opendata import api, exports
+    from comments.responses import summary_views
+    from comments.responses import views as response_views
     from consultations import attachments
 
     for module in (response_views, summary_views, exports, api, attachments, my_comments):
@@ -89,7 +92,7 @@ def register_personal_data() -> None:
 def register_cli(app: Flask) -> None:
     from app.cli import register as register_app_cli
     from app.outbox import register as register_outbox_cli
-    from comments.demo import register as register_demo_cli
+    from comments.responses.demo import register as register_demo_cli
     from consultations.cli import register as register_consultation_cli
 
     register_app_cli(app)

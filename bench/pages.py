@@ -2,7 +2,7 @@
 paragraphs and 2,000 comments (a tenth hidden, half answered, summary published).
 
 For each URL: the time of the first request (which renders the output and caches it,
-comments/render_cache.py), then the median and p95 over BENCH_ROUNDS requests through the WSGI app,
+comments/responses/render_cache.py), then the median and p95 over BENCH_ROUNDS requests through the WSGI app,
 the SQL query count (it must not depend on the number of rows), and the yardstick the
 issue names: serving the same bytes from a file through the same app. The target is at
 most 3x the yardstick. Writes bench/results/pages.json.
@@ -30,8 +30,8 @@ from app.markup import render_comment  # noqa: E402
 from app.models import Organization, User  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 from comments.models import Comment  # noqa: E402
-from comments.responses import DECISIONS, Response  # noqa: E402
-from comments.summary import publish_summary  # noqa: E402
+from comments.responses.official import DECISIONS, OfficialResponse  # noqa: E402
+from comments.responses.summary import publish_summary  # noqa: E402
 from config import TestConfig  # noqa: E402
 from consultations.services import add_document, create_consultation  # noqa: E402
 
@@ -85,7 +85,7 @@ def build(rng: random.Random) -> None:
         text = sentence(rng, 10, 40)
         responses.append({"comment_id": comment_id, "decision": rng.choice(list(DECISIONS)), "body_source": text,
                           "body_html": render_comment(text), "author_id": official.id, "version_id": 1})
-    db.session.execute(insert(Response), responses)
+    db.session.execute(insert(OfficialResponse), responses)
     publish_summary(consultation, official, sentence(rng, 50, 120), 0)
     db.session.commit()
 

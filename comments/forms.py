@@ -3,7 +3,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp
 
 DAMAGED_FORM = _l("The form was damaged. Please send it again.")
@@ -42,20 +42,3 @@ class CommentForm(FlaskForm):
 
 class EditCommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"))
-
-
-class ReportForm(FlaskForm):
-    reason = RadioField(_l("Reason"), choices=[], validate_choice=False)
-    details = TextAreaField(
-        _l("Details (optional)"),
-        description=_l("At most 1,000 characters. Do not include personal data."),
-    )
-
-
-class ModerationForm(FlaskForm):
-    reason = SelectField(_l("Public reason"), choices=[], validate_choice=False, validators=[Optional()])
-    note = TextAreaField(_l("Note for the log (optional)"))
-
-
-class AppealForm(FlaskForm):
-    text = TextAreaField(_l("Why should the comment be restored? (optional)"))

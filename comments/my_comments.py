@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
-from comments.responses import responses_by_comment
+from comments.responses.official import responses_by_comment
 from consultations.models import Consultation
 
 bp = Blueprint("my_comments", __name__)

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.markup import render_comment
 from app.personal_data import iso, register
 from app.timeutil import utcnow
-from comments.models import Comment, Report
+from comments.models import Comment
+from comments.moderation.models import Report
 
 PLACEHOLDER = "(Kommentti on poistettu, koska kirjoittaja poisti tilinsä.)"
 
@@ -65,7 +66,7 @@ def erase_comments(user) -> None:
     db.session.flush()
     # Renderings naming the person (an organization's statement keeps its place but not
     # the author's name) are dropped here; other processes refresh theirs within
-    # RENDER_CACHE_SECONDS (comments/render_cache.py cannot see a renamed user).
+    # RENDER_CACHE_SECONDS (comments/responses/render_cache.py cannot see a renamed user).
     current_app.extensions.pop("kuulo_render_cache", None)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
-from comments.responses import Response, responses_by_comment
+from comments.responses.official import OfficialResponse, responses_by_comment
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 
@@ -33,7 +33,7 @@ class Discussion:
     visible_total: int = 0
     version_notes: dict[int, VersionNote] = field(default_factory=dict)
     # The authority's published answers, by comment id (once the summary is out).
-    responses: dict[int, Response] = field(default_factory=dict)
+    responses: dict[int, OfficialResponse] = field(default_factory=dict)
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]

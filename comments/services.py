@@ -130,7 +130,7 @@ def post_comment(
     try:
         db.session.flush()
     except IntegrityError:
-        # No SAVEPOINT (see comments/moderation.py report_comment): the caller rolls back.
+        # No SAVEPOINT (see comments/moderation/services.py report_comment): the caller rolls back.
         raise AlreadyPosted() from None
     return comment
 

@@ -20,7 +20,8 @@ class Consultation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    # The short text under the title (the column keeps its old name, "summary").
+    description: Mapped[str] = mapped_column("summary", Text, default="")
     language: Mapped[str] = mapped_column(String(2), default="fi")
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -80,7 +80,7 @@ def create_consultation(
     opens_at: datetime,
     closes_at: datetime,
     language: str = "fi",
-    summary: str = "",
+    description: str = "",
     commenters: str = "organizations",
     published: bool = True,
 ) -> Consultation:
@@ -102,7 +102,7 @@ def create_consultation(
     consultation = Consultation(
         slug=slug,
         title=title.strip(),
-        summary=summary,
+        description=description,
         language=language,
         organizer=organizer,
         opens_at=opens_at,

@@ -12,7 +12,8 @@ from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
 from app.timeutil import utcnow
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment
+from comments.moderation.models import ModerationEvent
 from consultations.models import Consultation, DocumentVersion, Paragraph
 from search import outbox
 from search.models import PendingIndexChange

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import LoginAttempt, User
 from app.personal_data import ERASED_NAME
-from comments.models import Comment, Report
-from comments.moderation import report_comment
+from comments.models import Comment
+from comments.moderation.models import Report
+from comments.moderation.services import report_comment
 from comments.personal_data import PLACEHOLDER
 from comments.services import edit_comment
 from tests.conftest import PASSWORD, csrf_from, login

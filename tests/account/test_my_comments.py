@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.timeutil import utcnow
-from comments.moderation import hide_comment
-from comments.responses import save_response
-from comments.summary import publish_summary
+from comments.moderation.services import hide_comment
+from comments.responses.official import save_response
+from comments.responses.summary import publish_summary
 from tests.conftest import counting_queries
 
 

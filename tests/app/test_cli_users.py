@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Membership, Organization, User
-from comments.demo import CLOSED_COMMENTS, DEMO_PASSWORD, OPEN_COMMENTS
 from comments.models import Comment, CommentRevision
-from comments.responses import response_for
+from comments.responses.demo import CLOSED_COMMENTS, DEMO_PASSWORD, OPEN_COMMENTS
+from comments.responses.official import response_for
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 STRONG = "vahva-salasana-2026"

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
-from comments.demo import load_demo
+from comments.responses.demo import load_demo
 from config import TestConfig
 from tests.search.conftest import POSTGRES_URL, require_postgres
 

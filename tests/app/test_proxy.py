@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from comments.models import Report
+from comments.moderation.models import Report
 from tests.conftest import csrf_from, login
 
 PROXY = "10.0.0.2"

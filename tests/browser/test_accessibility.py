@@ -45,7 +45,7 @@ def site(live_server, make_org, make_user, make_consultation):
     to_close = make_consultation(status="open", organizer=authority, title="Liikuntapaikkojen avustukset",
                                  source=DRAFT)
     make_consultation(status="upcoming", organizer=authority, title="Kulttuuripalvelujen linjaukset")
-    open_c.summary = "Luonnos kertoo, miten hyvinvointialue ja järjestöt tekevät yhteistyötä."
+    open_c.description = "Luonnos kertoo, miten hyvinvointialue ja järjestöt tekevät yhteistyötä."
     open_anchor = _discussion(open_c, rep, orgs)
     closed_anchor = _discussion(to_close, rep, orgs)
     db.session.commit()

@@ -1,8 +1,8 @@
 """In a real browser (issue 8): an official answers two comments and publishes the summary;
 axe finds no violations on the response form and the summary page; the page prints.
 
-Lives here, not in tests/summary/, so it shares this directory's one Playwright session;
-the world it runs in comes from tests/summary/conftest.py."""
+Lives here, not in tests/comments/responses/, so it shares this directory's one Playwright session;
+the world it runs in comes from tests/comments/responses/conftest.py."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.helpers import assert_no_axe_violations, expect, log_in
 from tests.conftest import PASSWORD
-from tests.summary.conftest import client_as, publish, world  # noqa: F401  (fixtures)
+from tests.comments.responses.conftest import client_as, publish, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

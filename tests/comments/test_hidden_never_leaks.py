@@ -26,7 +26,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.timeutil import utcnow
 from comments.models import Comment
-from comments.moderation import hide_comment, report_comment
+from comments.moderation.services import hide_comment, report_comment
 from comments.services import edit_comment
 from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.timeutil import utcnow
-from comments.moderation import hide_comment, restore_comment
+from comments.moderation.services import hide_comment, restore_comment
 from tests.search.conftest import anchors_by_text, search_html
 
 PARAGRAPHS = [
@@ -112,7 +112,7 @@ def test_hidden_comments_leave_the_index_and_restored_ones_return(
 
 
 def test_auto_hidden_comment_leaves_the_index(app, client, make_archive, make_comment, member, org, make_user):
-    from comments.moderation import report_comment
+    from comments.moderation.services import report_comment
 
     app.config["REPORT_AUTO_HIDE_THRESHOLD"] = 2
     # Only comments of an open consultation are hidden by reports (issue 12).

@@ -1,0 +1,1 @@
+"""Reports (ilmiannot), hiding and restoring comments, appeals and the moderation log."""

@@ -1,0 +1,52 @@
+"""The public summary page: the official's synthesis, key figures, charts and the
+response table (vastinetaulukko). Exists only once the summary is published."""
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, abort, render_template
+
+from comments.responses.render_cache import page_around, rendered
+from comments.responses.statistics import comments_over_time, key_figures, organization_kinds, paragraph_bars
+from comments.responses.summary import published_summary_of
+from comments.responses.table import load_response_table
+from consultations.models import Consultation
+
+bp = Blueprint("summary", __name__)
+
+
+@bp.get("/consultations/<slug>/summary")
+def show(slug: str):
+    consultation = Consultation.by_slug(slug)
+    if consultation is None or not consultation.published or consultation.summary_published_at is None:
+        abort(404)
+    body = rendered(consultation, "summary", lambda: _render_body(slug).encode("utf-8"))
+    return page_around("summary/show.html", body, consultation=consultation)
+
+
+def _render_body(slug: str) -> str:
+    """Everything below the page header; the same for every visitor."""
+    consultation = Consultation.with_draft(slug)
+    summary = published_summary_of(consultation)
+    table = load_response_table(consultation, published_only=True)
+    comments = [row.comment for row in table.rows]
+    counts = Counter(c.paragraph_anchor for c in comments if c.paragraph_anchor)
+    commented = [g.paragraph for g in table.groups if g.paragraph is not None and not g.removed]
+    over_time, period = comments_over_time(comments)
+    return render_template(
+        "summary/_body.html",
+        consultation=consultation,
+        summary=summary,
+        table=table,
+        figures=key_figures(table),
+        paragraph_chart=paragraph_bars(commented, counts),
+        kind_chart=organization_kinds(comments),
+        time_chart=over_time,
+        period=period,
+    )
+
+
+@bp.app_template_global()
+def heat_strip(discussion):
+    """Bars of the consultation page's heat strip: every paragraph of the draft as shown."""
+    return paragraph_bars(list(discussion.paragraphs.values()), discussion.counts)
