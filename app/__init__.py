@@ -16,6 +16,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_input_guard(app)
     register_blueprints(app)
+    register_shown_from_above()
     register_personal_data()
     register_cli(app)
     register_search(app)
@@ -83,10 +84,19 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+def register_shown_from_above() -> None:
+    """What a lower room shows of a higher one, handed down at start-up so that no room
+    imports upward (tests/test_layout.py): the published responses under comments."""
+    from comments.answers import register_answers
+    from comments.responses.official import published_responses
+
+    register_answers(published_responses)
+
+
 def register_personal_data() -> None:
     """Each package's part of the GDPR export and erasure (app/personal_data.py)."""
     from app.account import personal_data as account_data  # noqa: F401
-    from comments import personal_data as comment_data  # noqa: F401
+    from comments.moderation import personal_data as comment_data  # noqa: F401
 
 
 def register_cli(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
-from comments.responses.official import responses_by_comment
+from comments.answers import published_answers
 from consultations.models import Consultation
 
 bp = Blueprint("my_comments", __name__)
@@ -39,7 +39,7 @@ def comments_of(user, page: int):
         .offset((page - 1) * PER_PAGE)
     ).all()
     visible_ids = [c.id for c in comments if c.is_visible]
-    responses = responses_by_comment(visible_ids, published_only=True)
+    responses = published_answers(visible_ids)
     return comments, responses, total
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from comments.models import Comment
-from comments.responses.official import OfficialResponse, responses_by_comment
+from comments.answers import published_answers
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 
@@ -33,7 +33,7 @@ class Discussion:
     visible_total: int = 0
     version_notes: dict[int, VersionNote] = field(default_factory=dict)
     # The authority's published answers, by comment id (once the summary is out).
-    responses: dict[int, OfficialResponse] = field(default_factory=dict)
+    responses: dict = field(default_factory=dict)
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]
@@ -77,7 +77,7 @@ def load_discussion(consultation: Consultation, *, anchor: str | None = None, or
     discussion.replies = dict(replies)
     discussion.version_notes = _version_notes(consultation, comments)
     if consultation.status == "summarized":
-        discussion.responses = responses_by_comment((c.id for c in visible), published_only=True)
+        discussion.responses = published_answers(c.id for c in visible)
     if anchor is not None:
         discussion.roots = [c for c in discussion.roots if c.paragraph_anchor == anchor]
     if org_slug:

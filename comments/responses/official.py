@@ -88,6 +88,11 @@ def responses_by_comment(comment_ids, *, published_only: bool = False) -> dict[i
     return {r.comment_id: r for r in db.session.scalars(query)}
 
 
+def published_responses(comment_ids) -> dict[int, OfficialResponse]:
+    """The discussion's answers (comments/answers.py): the responses published with the summary."""
+    return responses_by_comment(comment_ids, published_only=True)
+
+
 def progress(consultation) -> tuple[int, int]:
     """(answered, total) over the consultation's visible comments: "32 / 57 answered"."""
     visible = (Comment.consultation_id == consultation.id, Comment.visible())

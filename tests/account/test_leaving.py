@@ -16,7 +16,7 @@ from app.personal_data import ERASED_NAME
 from comments.models import Comment
 from comments.moderation.models import Report
 from comments.moderation.services import report_comment
-from comments.personal_data import PLACEHOLDER
+from comments.moderation.personal_data import PLACEHOLDER
 from comments.services import edit_comment
 from tests.conftest import PASSWORD, csrf_from, login
 

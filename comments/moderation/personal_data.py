@@ -1,5 +1,5 @@
 """What comments/ holds about a person: comments with their revisions and the reports
-they made; and its erasure. Statements written for an organization stay as that
+they made; and its erasure (here, in the moderation room, as it sees both). Statements written for an organization stay as that
 organization's (the author row is anonymized by app/account); a personal comment's
 text, and every earlier version of it, gives way to a placeholder; reports lose the
 link to their reporter but stay in the moderation history."""

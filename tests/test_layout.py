@@ -1,0 +1,112 @@
+"""The dependency rule of Kuulo's packages, read from the source with `ast`:
+
+    app ← consultations ← comments (discussion ← moderation ← responses ← opendata) ← search
+
+A module may import modules of its own room and of the rooms to its left, never of a room
+to its right: app/ knows nothing of consultations, the discussion (comments/ outside its
+sub-packages) nothing of moderation, and so on. Imports inside functions and under
+`if TYPE_CHECKING:` count too. The one exception is app/__init__.py, whose create_app
+registers every package. What a lower room shows of a higher one comes through a registry
+the higher room fills at start-up (comments/answers.py, app/personal_data.py, ...).
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Lowest first; a module's room is the longest of these its dotted name starts with.
+ROOMS = (
+    "app",
+    "consultations",
+    "comments",
+    "comments.moderation",
+    "comments.responses",
+    "comments.opendata",
+    "search",
+)
+ASSEMBLY = {"app"}  # app/__init__.py: create_app may import everything to register it
+
+
+def room_of(module: str) -> str | None:
+    matches = [room for room in ROOMS if module == room or module.startswith(room + ".")]
+    return max(matches, key=len) if matches else None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_module(dotted: str) -> bool:
+    base = ROOT.joinpath(*dotted.split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module the source imports: `from comments.responses import views` imports
+    comments.responses.views, `from comments.models import Comment` comments.models."""
+    package = module if is_package else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}" if base else alias.name
+                found.add(candidate if is_module(candidate) else base)
+    return found
+
+
+def upward_imports(source: str, module: str, is_package: bool = False) -> list[str]:
+    """The imports of `module` that reach a room to the right of its own."""
+    own = room_of(module)
+    if own is None or module in ASSEMBLY:
+        return []
+    rank = ROOMS.index(own)
+    return sorted(
+        target for target in imported_modules(source, module, is_package)
+        if (room := room_of(target)) is not None and ROOMS.index(room) > rank
+    )
+
+
+def package_modules() -> list[Path]:
+    top = {room.split(".")[0] for room in ROOMS}
+    return sorted(p for name in top for p in (ROOT / name).rglob("*.py"))
+
+
+def test_every_room_exists():
+    for room in ROOMS:
+        assert is_module(room), f"{room} is named in the rule but is not a package"
+
+
+@pytest.mark.parametrize("path", package_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_imports_a_higher_room(path):
+    module = module_name(path)
+    wrong = upward_imports(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+    assert not wrong, f"{module} ({room_of(module)}) imports from a higher room: {', '.join(wrong)}"
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("comments.queries", "from comments.responses.official import responses_by_comment", ["comments.responses.official"]),
+        ("comments.views", "def f():\n    from comments.moderation import services", ["comments.moderation.services"]),
+        ("comments.moderation.models", "from ..responses import summary", ["comments.responses.summary"]),
+        ("app.models", "import search", ["search"]),
+        ("consultations.models", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from comments.models import Comment", ["comments.models"]),
+        ("comments.opendata.api", "from comments.responses.official import OfficialResponse\nfrom consultations.models import Consultation", []),
+        ("search.sync", "from comments.moderation.models import ModerationEvent", []),
+        ("app", "from comments.opendata import api", []),
+    ],
+)
+def test_the_rule_itself(module, source, expected):
+    """The checker sees an upward import wherever it stands, and lets the others pass."""
+    assert upward_imports(source, module) == expected
