@@ -78,7 +78,7 @@ def make_engine(directory: str):
     if ENGINE == "postgres":
         from sqlalchemy import create_engine, text
 
-        from search.models import SearchEntry
+        from search.models import SearchIndexRow
         from search.postgres_engine import PostgresEngine
 
         url = os.environ.get("KUULO_TEST_POSTGRES_URL",
@@ -86,7 +86,7 @@ def make_engine(directory: str):
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS search_document"))
-        SearchEntry.__table__.create(engine)
+        SearchIndexRow.__table__.create(engine)
         return PostgresEngine(lambda: engine)
     from search.whoosh_engine import WhooshEngine
 

@@ -13,7 +13,10 @@ from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
 
-class SearchEntry(db.Model):
+class SearchIndexRow(db.Model):
+    """One indexed paragraph or comment as the PostgreSQL engine stores it (the record
+    itself, engine-neutral, is search.engine.SearchDocument)."""
+
     __tablename__ = "search_document"
 
     key: Mapped[str] = mapped_column(String(24), primary_key=True)  # "p<id>" or "c<id>"

@@ -22,10 +22,10 @@ from search import analysis
 from search.engine import (
     FACETS, Hit, IndexBusy, IndexChanges, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key,
 )
-from search.models import SearchEntry
+from search.models import SearchIndexRow
 from search.query import Atom, ParsedQuery, Prefix, TermSet
 
-TABLE = SearchEntry.__table__
+TABLE = SearchIndexRow.__table__
 _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 _MAX_TERM_BYTES = 1000
 _BATCH = 500

@@ -3,16 +3,17 @@
 One writer at a time (Whoosh's file lock, waited for with a timeout, works across gunicorn
 workers), writing segments through search.whoosh_writing; one long-lived searcher per
 process, rebuilt from the segments it already has open when the index changes. Queries
-are answered from per-segment bit sets and cached postings (search.whoosh_segments), not
-by Whoosh's collectors.
+are answered from per-segment bit sets and cached postings (search.whoosh_segments) and
+ranked by search.bm25 with statistics of the whole index, not by Whoosh's collectors.
+Whoosh's private names are read only through search.whoosh_internals.
 """
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import os
 import threading
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -22,16 +23,19 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from search.bm25 import Scorer
 from search.engine import (
     FACETS, KINDS, Hit, IndexBusy, IndexChanges, SearchDocument, SearchEngine, SearchRequest, SearchResults, parse_key,
 )
 from search.query import Atom, ParsedQuery, Prefix, TermSet
-from search.whoosh_segments import SegmentData, contains, docnums_of
+from search.whoosh_internals import latest_toc
+from search.whoosh_segments import SegmentData
 from search.whoosh_writing import LANGUAGE_SEPARATOR, KuuloText, Writer, abandon, merge_tiers
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "kuulo"
+FORMAT_FILE = "format.json"  # not "kuulo*": Whoosh deletes such files it does not know
 
 
 class MemoryStorage(RamStorage):
@@ -57,6 +61,7 @@ def make_schema() -> fields.Schema:
         organization=_column("I"),  # 0: none
         year=_column("H"),
         date=_column("q"),
+        tiebreak=_column("Q"),  # equal scores and dates: by kind and id (see search.bm25)
         opens=_column("q"),
         closes=_column("q"),
         fingerprint=fields.STORED,
@@ -65,12 +70,22 @@ def make_schema() -> fields.Schema:
 
 
 def schema_signature(schema: fields.Schema) -> dict[str, str]:
-    """Field names, types and posting formats: an index written with another schema is
-    started afresh."""
-    return {
-        name: ":".join(type(part).__name__ for part in (field, getattr(field, "column_type", None), field.format))
-        for name, field in schema.items()
-    }
+    """What each field stores and how (never where a class lives): an index written with
+    another schema is started afresh. Kept in FORMAT_FILE beside the index."""
+    def describe(field) -> str:
+        column = field.column_type
+        return ":".join(str(part) for part in (
+            "indexed" if field.indexed else "-", "stored" if field.stored else "-", "unique" if field.unique else "-",
+            getattr(column, "_typecode", None) if column is not None else "-",
+            getattr(field.format, "format_id", None) or type(field.format).__name__,
+        ))
+
+    return {name: describe(field) for name, field in schema.items()}
+
+
+def tiebreak(kind: str, object_id: int) -> int:
+    """Larger for a larger id, and for a comment than a paragraph of the same id."""
+    return object_id * len(KINDS) + KINDS.index(kind)
 
 
 def _timestamp(moment) -> int:
@@ -85,6 +100,7 @@ def _fields(document: SearchDocument) -> dict:
         "organization": document.organization_id or 0,
         "year": document.year,
         "date": _timestamp(document.date),
+        "tiebreak": tiebreak(document.kind, document.object_id),
         "opens": _timestamp(document.opens_at),
         "closes": _timestamp(document.closes_at),
         "fingerprint": document.fingerprint,
@@ -92,7 +108,7 @@ def _fields(document: SearchDocument) -> dict:
     }
 
 
-def _prefix_atoms(parsed: ParsedQuery) -> list[Prefix]:
+def prefix_atoms(parsed: ParsedQuery) -> list[Prefix]:
     """Prefix atoms add a constant 1 to the score (Whoosh's constant-score prefix)."""
     return [atom for group in parsed.must for atom in group if isinstance(atom, Prefix)]
 
@@ -109,10 +125,7 @@ class _Leaf:
         if isinstance(atom, TermSet):
             return data.any_of(atom.terms)
         if isinstance(atom, Prefix):
-            mask = 0
-            for prefix in atom.prefixes:
-                mask |= data.prefix_mask(prefix)
-            return mask
+            return data.prefix_atom_mask(atom)
         return data.phrase_mask(tuple(word.terms for word in atom.words))
 
     def matches(self, parsed: ParsedQuery, request: SearchRequest) -> int:
@@ -151,82 +164,16 @@ class _Leaf:
                 if count:
                     counter[value] += count
 
-    def best(self, matched: int, scorer: "_Scorer", count: int) -> list[tuple[float, int, int]]:
-        """(score, date, global docnum) of this segment's `count` best matches."""
-        dates = self.data.columns["date"]
-        return [(score, dates[d], self.offset + d) for score, d in scorer.best(self.data, matched, count)]
+    def best(self, matched: int, scorer: Scorer, count: int) -> list[tuple[float, int, int, int]]:
+        """(score, date, tiebreak, global docnum) of this segment's `count` best matches."""
+        return [(score, date, tie, self.offset + d) for score, date, tie, d in scorer.best(self.data, matched, count)]
 
-    def newest(self, matched: int, count: int) -> list[tuple[int, int]]:
-        dates = self.data.columns["date"]
-        return [(dates[d], self.offset + d) for d in self.data.newest(matched, count)]
+    def newest(self, matched: int, count: int) -> list[tuple[int, int, int]]:
+        """(date, tiebreak, global docnum) of this segment's `count` newest matches."""
+        return [(*self.data.order_key(d), self.offset + d) for d in self.data.newest(matched, count)]
 
     def key(self, global_docnum: int) -> str:
         return self.data.reader.stored_fields(global_docnum - self.offset)["key"]
-
-
-class _Scorer:
-    """BM25 over the query's words (idf from the whole index, term weights cached per
-    segment) plus 1 for each matching prefix; ties go to the newer document."""
-
-    def __init__(self, searcher, parsed: ParsedQuery) -> None:
-        # The query's words and phrase words: the terms the highlighter looks for too.
-        self.idf = {
-            text: searcher.idf("content", text)
-            for text in sorted(parsed.matcher.terms) if searcher.doc_frequency("content", text)
-        }
-        self.prefixes = _prefix_atoms(parsed)
-
-    def best(self, data: SegmentData, matched: int, count: int) -> list[tuple[float, int]]:
-        postings = [(self.idf[t], p) for t in self.idf if (p := data.scored_term(t)) is not None]
-        prefix_masks = [self._prefix_mask(data, atom) for atom in self.prefixes]
-        # A prefix every match has adds the same to every score.
-        constant = float(sum(1 for mask in prefix_masks if not matched & ~mask))
-        prefix_bits = [_bits(mask) for mask in prefix_masks if matched & ~mask]
-        if not postings and not prefix_bits:  # all scores equal: the newest first
-            return [(constant, d) for d in data.newest(matched, count)]
-        bits = _bits(matched)
-        candidates = {d for _idf, p in postings for _w, d in p.top if contains(bits, d)}
-        if len(candidates) >= count:
-            # Documents outside every term's best list score at most `bound`: when the
-            # best candidates beat it, they are the best of all matches.
-            bound = constant + sum(idf * p.threshold for idf, p in postings) + len(prefix_bits)
-            scores = self._score(candidates, postings, prefix_bits, constant, lookup=True)
-            best = self._rank(data, scores, count)
-            if best[-1][0] > bound:
-                return best
-        scores = self._score(docnums_of(matched), postings, prefix_bits, constant, lookup=False)
-        return self._rank(data, scores, count)
-
-    def _prefix_mask(self, data: SegmentData, atom: Prefix) -> int:
-        mask = 0
-        for prefix in atom.prefixes:
-            mask |= data.prefix_mask(prefix)
-        return mask
-
-    @staticmethod
-    def _score(docnums, postings, prefix_bits, constant: float, lookup: bool) -> dict[int, float]:
-        scores = {d: constant + sum(contains(b, d) for b in prefix_bits) for d in docnums}
-        for idf, p in postings:
-            if lookup:  # few documents: find each in the term's sorted postings
-                for d in scores:
-                    i = bisect_left(p.docnums, d)
-                    if i < len(p.docnums) and p.docnums[i] == d:
-                        scores[d] += idf * p.weights[i]
-            else:  # many documents: walk the term's postings once
-                for d, weight in zip(p.docnums, p.weights):
-                    if d in scores:
-                        scores[d] += idf * weight
-        return scores
-
-    @staticmethod
-    def _rank(data: SegmentData, scores: dict[int, float], count: int) -> list[tuple[float, int]]:
-        dates = data.columns["date"]
-        best = heapq.nlargest(count, scores.items(), key=lambda item: (item[1], dates[item[0]], item[0]))
-        return [(score, d) for d, score in best]
-
-
-def _bits(mask: int) -> bytes:
-    return mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
 
 
 class WhooshEngine(SearchEngine):
@@ -244,22 +191,42 @@ class WhooshEngine(SearchEngine):
         self._searcher = None
         self._generation = None
         self._segments: list[SegmentData] = []  # in the index's order
-        self.index = self._open_existing() or self.storage.create_index(make_schema(), indexname=INDEX_NAME)
+        self.index = self._open_existing() or self._create()
 
     def _open_existing(self):
-        """The index on disk if it was written with today's schema, else None (logged).
-        An index of an older Kuulo may not even unpickle: its classes have changed."""
-        try:
-            if not self.storage.index_exists(INDEX_NAME):
-                return None
-            index = self.storage.open_index(INDEX_NAME)
-        except Exception as error:  # unpickling an old schema fails in many ways
-            log.warning("search index unreadable (%s): starting empty; run `flask search reindex`", type(error).__name__)
+        """The index on disk if FORMAT_FILE says it was written with today's schema, else
+        None (logged). Whoosh is handed today's schema: the one it pickled into the index,
+        with the paths of our classes in it, is never read."""
+        written = self._read_format()
+        if written is None:
+            if any(name.endswith(".toc") for name in self.storage.list()):
+                log.warning("search index of an older Kuulo: starting empty; run `flask search reindex`")
             return None
-        if schema_signature(index.schema) != schema_signature(make_schema()):
+        if written != schema_signature(make_schema()):
             log.warning("search index schema changed: starting empty; run `flask search reindex`")
             return None
+        try:
+            return self.storage.open_index(INDEX_NAME, schema=make_schema())
+        except Exception as error:  # a damaged table of contents
+            log.warning("search index unreadable (%s): starting empty; run `flask search reindex`", type(error).__name__)
+            return None
+
+    def _create(self):
+        index = self.storage.create_index(make_schema(), indexname=INDEX_NAME)
+        temporary = f"{FORMAT_FILE}.new"
+        with self.storage.create_file(temporary) as stream:
+            stream.write(json.dumps(schema_signature(make_schema()), sort_keys=True).encode())
+        self.storage.rename_file(temporary, FORMAT_FILE, safe=False)
         return index
+
+    def _read_format(self) -> dict | None:
+        try:
+            if not self.storage.file_exists(FORMAT_FILE):
+                return None
+            with self.storage.open_file(FORMAT_FILE) as stream:
+                return json.loads(stream.read().decode())
+        except (OSError, ValueError):
+            return None
 
     # --- writing -----------------------------------------------------------------------
 
@@ -326,7 +293,7 @@ class WhooshEngine(SearchEngine):
         cached data; one with new deletions gets a new reader and keeps its cached data."""
         generation = self.index.latest_generation()
         if self._searcher is None or generation != self._generation:
-            toc = self.index._read_toc()  # the segments of the latest generation
+            toc = latest_toc(self.index)
             previous = {data.segment_id: data for data in self._segments}
             self._segments = [self._segment_data(toc, segment, previous.pop(segment.segment_id(), None))
                               for segment in toc.segments]
@@ -370,11 +337,11 @@ class WhooshEngine(SearchEngine):
                     leaf.facet_counts(matched, counts)
             if request.sort == "date":
                 ranked = heapq.nlargest(want, (item for leaf, m in matches if m for item in leaf.newest(m, want)))
-                page = [(0.0, docnum) for _date, docnum in ranked[request.offset:]]
+                page = [(0.0, docnum) for _date, _tie, docnum in ranked[request.offset:]]
             else:
-                scorer = _Scorer(searcher, request.query)
+                scorer = Scorer(self._segments, request.query.matcher.terms, prefix_atoms(request.query))
                 ranked = heapq.nlargest(want, (item for leaf, m in matches if m for item in leaf.best(m, scorer, want)))
-                page = [(score, docnum) for score, _date, docnum in ranked[request.offset:]]
+                page = [(score, docnum) for score, _date, _tie, docnum in ranked[request.offset:]]
             hits = [Hit(*parse_key(self._key(leaves, docnum)), score) for score, docnum in page]
         return SearchResults(total=sum(m.bit_count() for _leaf, m in matches), hits=hits, facets=_facets(counts))
 

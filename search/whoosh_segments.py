@@ -9,7 +9,7 @@ derived from one is kept for as long as the segment lives:
 - document sets are Python integers used as bit sets: AND, OR, NOT and counting run in C;
 - filters and facet counts are `(matches & value_mask).bit_count()` per column value;
 - a term's postings are decoded once (whole blocks at a time), its BM25 weights and best
-  documents when it is first scored, and kept in a size-bounded LRU cache; so are a
+  documents (search.bm25) when it is scored, and kept in a size-bounded LRU cache; so are a
   term's positions once a phrase needs them (numpy arrays: a phrase is an intersection
   of sorted arrays); prefixes and phrases keep only their resulting bit sets.
 """
@@ -21,22 +21,19 @@ from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property
-from itertools import accumulate
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.columns import NumericColumn
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length
 
+from search import bm25
 from search.engine import FACETS
+from search.query import Prefix
+from search.whoosh_internals import field_lengths, is_numeric_column, numeric_column_values, postings_blocks
 from search.whoosh_writing import POSITION_BYTES
 
 CONTENT = "content"
 SCOPE_COLUMNS = ("opens", "closes")
-TOP_PER_TERM = 64  # best documents kept per term: enough for the first pages of broad queries
+ORDER_COLUMNS = ("date", "tiebreak")  # equal scores: the newer first, then by kind and id
 CACHE_BYTES = 128 * 2**20  # decoded postings kept per segment (and process)
-B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
 
 def mask_of(docnums) -> int:
     """A bit set (bit n = document n) from document numbers in any order, repeats
@@ -63,84 +60,31 @@ def docnums_of(mask: int) -> list[int]:
     return np.flatnonzero(_flags(mask, mask.bit_length())).tolist()
 
 
-def _blocks(matcher, values: bool = False):
-    """(docnums, term frequencies, encoded positions or None) block by block. Whoosh's
-    matcher API decodes one posting per call; a W3 block (whoosh-reloaded 2.7 internals:
-    a tuple of delta-coded ids, weights and values) is decoded here whole, the ids by
-    `accumulate` in C. Any other matcher is read one posting at a time. Deleted documents
-    are included: callers mask them out."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            yield (matcher.id(),), (matcher.weight(),), ((matcher.value(),) if values else None)
-            matcher.next()
-        return
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        yield list(accumulate(matcher._data[0])), matcher._weights, (matcher._values if values else None)
-        matcher._next_block()
-
-
-def _numeric_values(column, size: int) -> list:
-    """A numeric column's values (Whoosh stores them big-endian, the default after the
-    last document written), read in one call instead of one file read per document."""
-    stored = column._count  # whoosh-reloaded 2.7 internals, as for the postings blocks
-    raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
-    values = np.frombuffer(raw, dtype=">" + column._typecode).tolist()
-    return values + [column._default] * (size - stored)
-
-
-_BYTE_LENGTHS = [0, *(byte_to_length(byte) for byte in range(1, 256))]
-
-
-def _field_lengths(reader, size: int) -> list[int]:
-    """Every document's text length as Whoosh's doc_field_length() gives it (a byte per
-    document, decoded through Whoosh's table), read in one call."""
-    lengths = reader._perdoc._cached_reader(_lenfield(CONTENT), LENGTHS_COLUMN)
-    if lengths is None:
-        return [0] * size
-    return [_BYTE_LENGTHS[byte] for byte in _numeric_values(lengths, size)]
-
-
 def contains(bits: bytes, docnum: int) -> bool:
     """Membership in a bit set turned into bytes (cheaper than shifting a big integer)."""
     index = docnum >> 3
     return index < len(bits) and bool(bits[index] >> (docnum & 7) & 1)
 
 
-class TermPostings:
-    """One term in one segment: its documents, and once the term is scored, each
-    document's BM25 term weight (without the idf, which is global and applied at query
-    time) and its best documents."""
+class DecodedPostings:
+    """One term's postings in one segment, decoded: its documents as a bit set and as
+    ascending docnums, their term frequencies, and once the term is scored its BM25
+    weights for the index's current average length (search.bm25)."""
 
     def __init__(self, docnums: array, frequencies: array) -> None:
         self.mask = mask_of(docnums)
-        self.docnums = docnums
-        self.frequencies = frequencies
-        self.weights: array | None = None  # parallel to docnums
-        self.top: list[tuple[float, int]] = []  # the TOP_PER_TERM best (weight, docnum), best first
-        self.threshold = 0.0  # no document outside `top` weighs more than this
-
-    def score(self, norms: list[float]) -> None:
-        k1_plus_1 = K1 + 1
-        self.weights = array("d", [tf * k1_plus_1 / (tf + norms[d]) for d, tf in zip(self.docnums, self.frequencies)])
-        self.top = heapq.nlargest(TOP_PER_TERM, zip(self.weights, self.docnums))
-        if len(self.docnums) > TOP_PER_TERM:
-            self.threshold = self.top[-1][0]
+        self.docnums = np.frombuffer(docnums, dtype=np.uint32).astype(np.int64)
+        self.frequencies = np.frombuffer(frequencies, dtype=np.float32).astype(np.float64)
+        self.weights: bm25.TermWeights | None = None
 
 
 def _nbytes(value) -> int:
     """Roughly what a cached term, positions, prefix or phrase entry occupies."""
     if isinstance(value, np.ndarray):
         return value.nbytes + 96
-    if isinstance(value, TermPostings):
-        scored = 8 * len(value.weights) + 64 * len(value.top) if value.weights is not None else 0
-        return _nbytes(value.mask) + 8 * len(value.docnums) + scored
+    if isinstance(value, DecodedPostings):
+        scored = value.weights.nbytes if value.weights is not None else 0
+        return _nbytes(value.mask) + value.docnums.nbytes + value.frequencies.nbytes + scored
     return (value.bit_length() >> 3) + 64
 
 
@@ -151,6 +95,7 @@ class SegmentData:
         self.size = reader.doc_count_all()
         self._open(reader)
         self._date_order: list[int] | None = None
+        self._norms: tuple[float, np.ndarray | None] = (0.0, None)
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
 
@@ -159,7 +104,7 @@ class SegmentData:
 
     @cached_property
     def columns(self) -> dict[str, list]:
-        return {name: self._column(name) for name in (*FACETS, *SCOPE_COLUMNS, "date")}
+        return {name: self._column(name) for name in (*FACETS, *SCOPE_COLUMNS, *ORDER_COLUMNS)}
 
     @cached_property
     def facet_masks(self) -> dict[str, dict]:
@@ -174,18 +119,48 @@ class SegmentData:
         return {name: sorted(values) for name, values in self._scope_values.items()}
 
     @cached_property
-    def norms(self) -> list[float]:
-        """BM25's length normalization per document: K1 * (1 - B + B * length / average)."""
-        lengths = _field_lengths(self.reader, self.size)
-        average = (sum(lengths) / self.size) if self.size and sum(lengths) else 1.0
-        return [K1 * (1 - B + B * length / average) for length in lengths]
+    def lengths(self) -> np.ndarray:
+        """Every document's text length (float64), as Whoosh stores it."""
+        return np.asarray(field_lengths(self.reader, CONTENT, self.size), dtype=np.float64)
+
+    def norms(self, average: float) -> np.ndarray:
+        """BM25's length normalization per document for the index's average length."""
+        if self._norms[0] != average:
+            self._norms = (average, bm25.norms(self.lengths, average))
+        return self._norms[1]
+
+    @property
+    def live_count(self) -> int:
+        return self.size - self.deleted_count
+
+    @property
+    def live_length(self) -> float:
+        """The summed length of the live documents (for the index's average length)."""
+        if self._live_length is None:
+            self._live_length = float(self.lengths[self.flags(self.live)].sum())
+        return self._live_length
+
+    def live_frequency(self, text: str) -> int:
+        """How many live documents have the term (for its idf)."""
+        postings = self.term(text)
+        return (postings.mask & self.live).bit_count() if postings is not None else 0
+
+    def flags(self, mask: int) -> np.ndarray:
+        return _flags(mask, self.size)
+
+    def docnums_of(self, mask: int) -> np.ndarray:
+        return np.flatnonzero(self.flags(mask))
+
+    def order_key(self, docnum: int) -> tuple[int, int]:
+        """How equal scores are ordered: (date, tiebreak), larger first."""
+        return self.columns["date"][docnum], self.columns["tiebreak"][docnum]
 
     def _column(self, name: str) -> list:
         if not self.reader.has_column(name):
             return [0] * self.size
         raw = self.reader.column_reader(name, translate=False)
-        if isinstance(raw, NumericColumn.Reader):  # read whole: 2 s less at 100,000 documents
-            return _numeric_values(raw, self.size)
+        if is_numeric_column(raw):  # read whole: 2 s less at 100,000 documents
+            return numeric_column_values(raw, self.size)
         return list(self.reader.column_reader(name))
 
     def _value_masks(self, values: list) -> dict:
@@ -206,6 +181,7 @@ class SegmentData:
         self.segment_id = reader.segment().segment_id()
         self.deleted_count = len(reader.deleted_docs_set)
         self.live = ((1 << self.size) - 1) & ~mask_of(reader.deleted_docs_set)
+        self._live_length: float | None = None
         self._scopes = {}
 
     def reopened(self, reader) -> SegmentData:
@@ -251,30 +227,33 @@ class SegmentData:
             self._cache_bytes -= _nbytes(old)
         return value
 
-    def term(self, text: str) -> TermPostings | None:
+    def term(self, text: str) -> DecodedPostings | None:
         if (CONTENT, text) not in self.reader:
             return None
         return self._cached(("term", text), lambda: self._decode(text))
 
-    def scored_term(self, text: str) -> TermPostings | None:
-        """The term with its BM25 weights, computed on first use (prefixes never need them)."""
+    def scored_term(self, text: str, average: float) -> tuple[np.ndarray, bm25.TermWeights] | None:
+        """The term's docnums and BM25 weights for this average length, computed when first
+        asked for it (prefixes never need them)."""
         postings = self.term(text)
-        if postings is not None and postings.weights is None:
-            unscored = _nbytes(postings)
-            postings.score(self.norms)
-            self._cache_bytes += _nbytes(postings) - unscored
-        return postings
+        if postings is None:
+            return None
+        if postings.weights is None or postings.weights.average != average:
+            before = _nbytes(postings)
+            postings.weights = bm25.TermWeights.of(postings.docnums, postings.frequencies, self.norms(average), average)
+            self._cache_bytes += _nbytes(postings) - before
+        return postings.docnums, postings.weights
 
-    def _decode(self, text: str, values: list | None = None) -> TermPostings:
+    def _decode(self, text: str, values: list | None = None) -> DecodedPostings:
         """The term's postings; their values (positions) too when `values` is given."""
         docnums, frequencies = array("I"), array("f")
-        for block_docnums, block_frequencies, block_values in _blocks(self.reader.postings(CONTENT, text),
-                                                                      values=values is not None):
+        for block_docnums, block_frequencies, block_values in postings_blocks(self.reader.postings(CONTENT, text),
+                                                                              values=values is not None):
             docnums.extend(block_docnums)
             frequencies.extend(block_frequencies)
             if values is not None:
                 values.extend(block_values)
-        return TermPostings(docnums, frequencies)
+        return DecodedPostings(docnums, frequencies)
 
     def prefix_mask(self, prefix: str) -> int:
         """Documents with a term starting with `prefix`. A prefix may expand to hundreds
@@ -289,7 +268,7 @@ class SegmentData:
                 if ("term", text) in self._cache:
                     mask |= self._cache[("term", text)].mask
                     continue
-                for block_docnums, _frequencies, _values in _blocks(self.reader.postings(CONTENT, text)):
+                for block_docnums, _frequencies, _values in postings_blocks(self.reader.postings(CONTENT, text)):
                     docnums.extend(block_docnums)
             return mask | mask_of(docnums)
 
@@ -324,6 +303,12 @@ class SegmentData:
 
         return self._cached(("phrase", words), compute)
 
+    def prefix_atom_mask(self, atom: Prefix) -> int:
+        mask = 0
+        for prefix in atom.prefixes:
+            mask |= self.prefix_mask(prefix)
+        return mask
+
     def any_of(self, terms) -> int:
         mask = 0
         for text in terms:
@@ -353,20 +338,18 @@ class SegmentData:
                 self._store(("term", text), postings)
             counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_BYTES
             positions = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
-            docnums = np.frombuffer(postings.docnums, dtype=np.uint32).astype(np.int64)
-            return (np.repeat(docnums, counts) << 32) | positions
+            return (np.repeat(postings.docnums, counts) << 32) | positions
 
         return self._cached(("positions", text), compute)
 
     # --- ordering --------------------------------------------------------------------------
 
     def newest(self, mask: int, count: int) -> list[int]:
-        """The `count` newest documents of `mask`, newest first (ties: higher docnum first)."""
-        dates = self.columns["date"]
+        """The `count` newest documents of `mask`, newest first (ties: see order_key)."""
         if mask.bit_count() * 16 < self.size:
-            return heapq.nlargest(count, docnums_of(mask), key=lambda d: (dates[d], d))
+            return heapq.nlargest(count, docnums_of(mask), key=self.order_key)
         if self._date_order is None:
-            self._date_order = sorted(range(self.size), key=lambda d: (dates[d], d), reverse=True)
+            self._date_order = sorted(range(self.size), key=self.order_key, reverse=True)
         bits = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
         found = []
         for docnum in self._date_order:

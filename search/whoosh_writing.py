@@ -6,8 +6,8 @@ Whoosh's own writer hands every posting to an external sort (pickled to temporar
 and read back) and then to the postings writer one call at a time: at 100,000 comments
 that is 15 million postings and most of a rebuild. Here postings go straight into
 per-term arrays (a segment's terms are sorted once when it is written) and each block of
-128 postings is written with one call. The files are Whoosh's own W3 format: any Whoosh
-reader reads them.
+128 postings is written with one call (search.whoosh_internals.BlockPostingsWriter). The
+files are Whoosh's own W3 format: any Whoosh reader reads them.
 """
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ import sys
 from array import array
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain
-from operator import sub
 
-from whoosh import fields, formats, writing
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh import fields, formats
 from whoosh.reading import SegmentReader
 
 from search import analysis
+from search.whoosh_internals import PooledSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +41,8 @@ class CompactPositions(formats.Positions):
     """A posting's positions as little-endian 4-byte integers, nothing else: the
     frequency is the length, and a whole term's positions decode in one call (see
     search.whoosh_segments). Whoosh's Positions pickles a list of deltas per posting."""
+
+    format_id = "positions-uint32le"  # in the index's format signature (search.whoosh_engine)
 
     def encode(self, poslist) -> bytes:
         return _position_array(poslist).tobytes()
@@ -95,7 +95,7 @@ class KuuloText(fields.TEXT):
             yield term, len(places), float(len(places)), encode(places)
 
 
-class _TermPostings:
+class _PostingsBeingWritten:
     """One term's postings in the segment being written, in document order."""
 
     __slots__ = ("docnums", "weights", "values", "ends")
@@ -113,14 +113,14 @@ class TermPool:
     of merged segments, each segment in order."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, dict[bytes, _TermPostings]] = defaultdict(dict)
+        self.fields: dict[str, dict[bytes, _PostingsBeingWritten]] = defaultdict(dict)
 
     def add(self, item) -> None:
         fieldname, btext, docnum, weight, value = item
         terms = self.fields[fieldname]
         postings = terms.get(btext)
         if postings is None:
-            postings = terms[btext] = _TermPostings()
+            postings = terms[btext] = _PostingsBeingWritten()
         postings.docnums.append(docnum)
         postings.weights.append(weight)
         if value:
@@ -134,7 +134,7 @@ class TermPool:
         for btext, places in positions.items():
             postings = terms.get(btext)
             if postings is None:
-                postings = terms[btext] = _TermPostings()
+                postings = terms[btext] = _PostingsBeingWritten()
             count = len(places)
             length += count
             postings.docnums.append(docnum)
@@ -147,68 +147,17 @@ class TermPool:
         self.fields.clear()
 
 
-class _BlockPostingsWriter(W3PostingsWriter):
-    """W3's postings writer, fed whole blocks; the block encoding runs in C."""
-
-    def add_postings(self, postings: _TermPostings, lengths) -> None:
-        """Every posting of the term; the last block is left for finish_postings()."""
-        limit = self._blocklimit
-        count = len(postings.docnums)
-        values = bytes(postings.values)
-        ends = postings.ends
-        keep_values = bool(values) and self._format.fixed_value_size() != 0
-        for start in range(0, count, limit):
-            if start:
-                self._write_block()
-            end = min(start + limit, count)
-            self._ids = ids = postings.docnums[start:end]
-            self._weights = weights = postings.weights[start:end]
-            self._maxweight = max(weights)
-            if keep_values:
-                first = ends[start - 1] if start else 0
-                self._values = [values[a:b] for a, b in zip(chain((first,), ends[start:end - 1]), ends[start:end])]
-            if lengths is not None:
-                block_lengths = [lengths[d] for d in ids]
-                self._minlength, self._maxlength = min(block_lengths), max(block_lengths)
-
-    def _mini_ids(self):
-        ids = self._ids
-        return tuple(map(sub, ids, chain((0,), ids)))
-
-    def _mini_weights(self):
-        weights = self._weights
-        if weights.count(1.0) == len(weights):
-            return None
-        if weights.count(weights[0]) == len(weights):
-            return weights[0]
-        return tuple(weights)
-
-
-class KuuloCodec(W3Codec):
-    """W3, with postings written a block at a time. zlib level 1 instead of Whoosh's 3: on
-    posting blocks 16 % less compression time for 5 % more bytes. Each segment pickles its
-    codec into the index's table of contents, so this class must stay importable here (an
-    index that cannot be unpickled starts empty, see WhooshEngine._open_existing)."""
-
-    def __init__(self) -> None:
-        super().__init__(compression=1)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return _BlockPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                    compression=self._compression, inlinelimit=self._inlinelimit)
-
-
-class Writer(writing.SegmentWriter):
+class Writer(PooledSegmentWriter):
     """A segment writer whose postings go to a TermPool and are written term by term."""
 
     def __init__(self, index, **options) -> None:
-        super().__init__(index, codec=KuuloCodec(), **options)
+        super().__init__(index, **options)
         self.pool.cleanup()  # Whoosh's external-sort pool, never used
         self.pool = TermPool()
 
     def add_document(self, **values) -> None:
         """Whoosh's add_document for this schema (no boosts, vectors or spelling)."""
-        self._check_state()
+        self.check_open()
         writer, schema, docnum = self.perdocwriter, self.schema, self.docnum
         writer.start_doc(docnum)
         try:
@@ -230,29 +179,22 @@ class Writer(writing.SegmentWriter):
             writer.cancel_doc()
             raise
         writer.finish_doc()
-        self._added = True
+        self.document_added()
         self.docnum += 1
 
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        lengths_reader = self.per_document_reader()
-        fieldwriter = self.fieldwriter
-        try:
-            for name in sorted(self.pool.fields):
-                field = self.schema[name]
-                lengths = None
-                if field.scorable:
-                    lengths = [lengths_reader.doc_field_length(d, name) for d in range(self.docnum)]
-                terms = self.pool.fields[name]
-                fieldwriter.start_field(name, field)
-                for btext in sorted(terms):
-                    fieldwriter.start_term(btext)
-                    fieldwriter._postwriter.add_postings(terms[btext], lengths)
-                    fieldwriter.finish_term()
-                fieldwriter.finish_field()
-        finally:
-            lengths_reader.close()
-        fieldwriter.close()
+    def write_terms(self, fieldwriter, lengths_reader) -> None:
+        for name in sorted(self.pool.fields):
+            field = self.schema[name]
+            lengths = None
+            if field.scorable:
+                lengths = [lengths_reader.doc_field_length(d, name) for d in range(self.docnum)]
+            terms = self.pool.fields[name]
+            fieldwriter.start_field(name, field)
+            for btext in sorted(terms):
+                fieldwriter.start_term(btext)
+                self.postings_writer(fieldwriter).add_postings(terms[btext], lengths)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
 
 
 def abandon(writer) -> None:

@@ -15,7 +15,9 @@ from search import analysis
 from search.engine import SearchDocument, SearchRequest
 from search.query import parse_query
 from search.whoosh_engine import INDEX_NAME, MemoryStorage, WhooshEngine, _fields, make_schema
-from search.whoosh_segments import K1, B, SegmentData
+from search.bm25 import B, K1
+from search.whoosh_internals import latest_toc
+from search.whoosh_segments import SegmentData
 from search.whoosh_writing import Writer, term_positions
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
@@ -107,10 +109,9 @@ def test_whooshs_own_phrase_query_reads_the_positions():
     assert {hit["key"] for hit in searcher.search(Term("content", "_kunta"), limit=None)} == {"c4", "c6", "c7"}
 
 
-def _norm(reader, docnum: int) -> float:
-    """BM25's length normalization from Whoosh's own per-document calls."""
-    lengths = [reader.doc_field_length(d, "content", 0) or 0 for d in range(reader.doc_count_all())]
-    return K1 * (1 - B + B * lengths[docnum] / (sum(lengths) / len(lengths)))
+def _lengths(reader) -> list[int]:
+    """Every document's length from Whoosh's own per-document calls."""
+    return [reader.doc_field_length(d, "content", 0) or 0 for d in range(reader.doc_count_all())]
 
 
 def test_columns_read_whole_equal_whooshs_values():
@@ -119,7 +120,8 @@ def test_columns_read_whole_equal_whooshs_values():
     data = SegmentData(reader)
     for name in ("kind", "organization", "year", "date", "opens", "closes", "consultation"):
         assert data.columns[name] == list(reader.column_reader(name)), name
-    assert data.norms == pytest.approx([_norm(reader, d) for d in range(reader.doc_count_all())])
+    assert data.lengths.tolist() == _lengths(reader)
+    assert data.norms(7.5).tolist() == pytest.approx([K1 * (1 - B + B * length / 7.5) for length in _lengths(reader)])
     assert data.columns["organization"][-1] == 0 and len(data.columns["organization"]) == len(DOCUMENTS) + 1
 
 
@@ -163,7 +165,7 @@ def test_merged_segments_answer_as_a_rebuilt_index(engine):
     removed = {f"c{100 + n}" for n in range(0, 60, 7)}
     for n, document in enumerate(added):
         engine.update([document], remove=[f"c{100 + n - 3}"] if f"c{100 + n - 3}" in removed else [])
-    assert len(engine.index._read_toc().segments) < 25
+    assert len(latest_toc(engine.index).segments) < 25
     kept = [*DOCUMENTS, *(document for document in added if document.key not in removed)]
     fresh = WhooshEngine(None)
     fresh.rebuild(kept)
