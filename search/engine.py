@@ -102,6 +102,9 @@ class SearchResults:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> count
+    # Relevance ranked only a part of the matches (PostgreSQL, very broad queries): the
+    # page says so. How many matches were ranked.
+    ranked_only: int | None = None
 
 
 class SearchEngine(ABC):

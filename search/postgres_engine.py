@@ -5,9 +5,14 @@ are (the `simple` configuration's identity semantics, with our own positions so 
 several terms can share one), and queries are tsquery values built from the same
 analysis. Every value travels as a bound parameter; no SQL is built from user text.
 
-Speed at 100,000 documents, where a common word matches nearly every row: each search
-reads the matches through the GIN index once for the facets and once for the page, and
-ranks a bounded set of candidates, because `ts_rank` has to detoast every tsvector it sees.
+Relevance is `ts_rank` (more occurrences rank higher; it needs no statistics of the whole
+table, so no history of writes can change it), equal ranks ordered by date, id and kind as
+on Whoosh. Every match is ranked when there are at most RANK_EXACTLY_UP_TO of them: `ts_rank`
+has to detoast every tsvector it sees, so ranking all 99,000 matches of a common word at
+100,000 documents would break the p95 target of issue 6. Above that, the newest
+RANK_EXACTLY_UP_TO matches are ranked and SearchResults.ranked_only says so (the results
+page shows an "approximate order" notice). The total and the facets always count every
+match, read through the GIN index.
 """
 from __future__ import annotations
 
@@ -30,9 +35,12 @@ _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 _MAX_TERM_BYTES = 1000
 _BATCH = 500
 _WRITE_LOCK = 0x6B75756C6F  # pg_advisory_xact_lock key of index writers ("kuulo")
-# Relevance ranks the newest matches up to this many (or up to the requested page, if
-# deeper): exact below it, and a bounded cost for words that match nearly everything.
-_RANK_CANDIDATES = 1000
+# Relevance ranks every match up to this many; above it the newest this many (or up to the
+# requested page, if deeper), and says so. Ranking costs 6-20 µs a row (detoasting the
+# tsvector): ranking all 100,000 matches of "ja" took 2 s, 1,000 rows kept the p95 of
+# issue 6 (`BENCH_ENGINE=postgres make bench-search`), 2,000 stay within it.
+RANK_EXACTLY_UP_TO = 2_000
+_NORMALIZATION = 0  # ts_rank's default: no length normalization
 
 
 def _quote(term: str) -> str:
@@ -128,20 +136,27 @@ def _facets(rows) -> tuple[dict[str, dict[str, int]], int]:
     return {name: dict(counts) for name, counts in facets.items()}, total
 
 
-def _page_query(request: SearchRequest, conditions, tsquery):
-    """The requested page with scores. `ts_rank` runs only on rows taken from the newest
-    matches: the page itself in date order, a bounded candidate set in relevance order."""
+def _page_query(request: SearchRequest, conditions, tsquery, total: int):
+    """The requested page with scores (None: no page to show). `ts_rank` runs on every
+    match when there are at most RANK_EXACTLY_UP_TO, else on the newest of them."""
     column = TABLE.c
-    newest = select(column.key, column.date, column.terms).where(*conditions).order_by(
-        desc(column.date), desc(column.key))
+    tie = (desc(column.object_id), column.kind)  # as Whoosh: larger id first, comment before paragraph
     if request.sort == "date":
-        rows = newest.offset(request.offset).limit(request.limit).subquery()
-        return select(rows.c.key, func.ts_rank(rows.c.terms, tsquery)).order_by(
-            desc(rows.c.date), desc(rows.c.key))
-    rows = newest.limit(max(_RANK_CANDIDATES, request.offset + request.limit)).subquery()
-    score = func.ts_rank(rows.c.terms, tsquery)
-    return (select(rows.c.key, score).order_by(desc(score), desc(rows.c.date), desc(rows.c.key))
+        rows = select(column.key, column.date, column.object_id, column.kind, column.terms).where(*conditions)
+        rows = rows.order_by(desc(column.date), *tie).offset(request.offset).limit(request.limit).subquery()
+        return select(rows.c.key, func.ts_rank(rows.c.terms, tsquery, _NORMALIZATION)).order_by(
+            desc(rows.c.date), desc(rows.c.object_id), rows.c.kind)
+    rows = select(column.key, column.date, column.object_id, column.kind, column.terms).where(*conditions)
+    if total > ranked_limit(request):
+        rows = rows.order_by(desc(column.date), *tie).limit(ranked_limit(request))
+    rows = rows.subquery()
+    score = func.ts_rank(rows.c.terms, tsquery, _NORMALIZATION)
+    return (select(rows.c.key, score).order_by(desc(score), desc(rows.c.date), desc(rows.c.object_id), rows.c.kind)
             .offset(request.offset).limit(request.limit))
+
+
+def ranked_limit(request: SearchRequest) -> int:
+    return max(RANK_EXACTLY_UP_TO, request.offset + request.limit)
 
 
 class PostgresEngine(SearchEngine):
@@ -217,9 +232,13 @@ class PostgresEngine(SearchEngine):
         with self.engine.connect() as connection, connection.begin():
             _prefer_gin(connection)
             facets, total = _facets(connection.execute(_facet_query(conditions)))
-            page = connection.execute(_page_query(request, conditions, tsquery))
-            hits = [Hit(*parse_key(key), float(rank)) for key, rank in page]
-        return SearchResults(total=total, hits=hits, facets=facets)
+            hits = []
+            if total > request.offset:
+                page = connection.execute(_page_query(request, conditions, tsquery, total))
+                hits = [Hit(*parse_key(key), float(rank)) for key, rank in page]
+        approximate = request.sort == "relevance" and total > ranked_limit(request)
+        return SearchResults(total=total, hits=hits, facets=facets,
+                             ranked_only=ranked_limit(request) if approximate else None)
 
     def fingerprints(self) -> dict[str, str]:
         with self.engine.connect() as connection:

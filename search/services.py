@@ -137,6 +137,7 @@ class SearchPage:
     items: list[ResultItem] = field(default_factory=list)
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     searched: bool = False
+    ranked_only: int | None = None  # relevance ranked only the newest this many matches
 
     @property
     def pages(self) -> int:
@@ -172,6 +173,7 @@ def search_archive(params: SearchParams, url_for_hit, now: datetime | None = Non
     results = current_engine().search(request)
     page.searched = True
     page.total = results.total
+    page.ranked_only = results.ranked_only
     page.items = _load_items(results.hits, parsed, url_for_hit)
     page.facets = _facet_options(results.facets, params)
     return page

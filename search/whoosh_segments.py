@@ -236,7 +236,7 @@ class SegmentData:
         """The term's docnums and BM25 weights for this average length, computed when first
         asked for it (prefixes never need them)."""
         postings = self.term(text)
-        if postings is None:
+        if postings is None or not postings.docnums.size:
             return None
         if postings.weights is None or postings.weights.average != average:
             before = _nbytes(postings)

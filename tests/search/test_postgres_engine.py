@@ -1,5 +1,6 @@
-"""The PostgreSQL engine's shortcuts for broad queries: relevance ranks a bounded set of
-the newest matches, while the total and the facets still count every match."""
+"""The PostgreSQL engine ranks every match up to RANK_EXACTLY_UP_TO (the best hit may be
+the oldest); above it, the newest are ranked and the results say so, while the total and
+the facets still count every match."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -53,20 +54,31 @@ def test_relevance_puts_more_occurrences_first(pg):
     assert results.hits[0].score > results.hits[1].score > results.hits[2].score
 
 
-def test_only_the_newest_matches_are_ranked_but_every_match_is_counted(pg, monkeypatch):
-    monkeypatch.setattr(postgres_engine, "_RANK_CANDIDATES", 3)
+def test_every_match_is_ranked_not_only_the_newest_thousand(pg):
+    """Before issue 14 only the newest 1,000 matches were ranked: the best hit was lost."""
+    newer = [_document(100 + n, "Kirjasto on auki.", days_ago=-n / 1000) for n in range(1200)]
+    pg.rebuild([LIBRARY[0], *newer])
+    results = _search(pg, "kirjasto")
+    assert results.hits[0].object_id == 1 and results.ranked_only is None
+    assert results.total == 1201
+
+
+def test_above_the_limit_the_newest_are_ranked_and_the_results_say_so(pg, monkeypatch):
+    monkeypatch.setattr(postgres_engine, "RANK_EXACTLY_UP_TO", 3)
     pg.rebuild(LIBRARY)
     results = _search(pg, "kirjasto", limit=3)
     assert [hit.object_id for hit in results.hits] == [3, 4, 2]  # the oldest, best match is not ranked
+    assert results.ranked_only == 3
     assert results.total == 4
     assert results.facets["kind"] == {"comment": 4}
     assert results.facets["consultation"] == {"1": 4}
     assert results.facets["organization"] == {"7": 3}  # no organization is no facet value
     assert sum(results.facets["year"].values()) == 4
+    assert _search(pg, "kirjasto", sort="date").ranked_only is None  # date order is exact
 
 
 def test_a_page_beyond_the_candidates_is_still_served(pg, monkeypatch):
-    monkeypatch.setattr(postgres_engine, "_RANK_CANDIDATES", 2)
+    monkeypatch.setattr(postgres_engine, "RANK_EXACTLY_UP_TO", 2)
     pg.rebuild(LIBRARY)
     assert [hit.object_id for hit in _search(pg, "kirjasto", offset=3, limit=2).hits] == [2]
 

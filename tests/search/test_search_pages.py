@@ -273,3 +273,16 @@ def test_search_is_rate_limited(settings):
         db.session.remove()
         application.extensions["kuulo_search"].close()
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
+
+
+def test_approximate_order_is_said_on_the_page(client, make_archive, backend, monkeypatch):
+    """Only the PostgreSQL engine approximates (the newest RANK_EXACTLY_UP_TO matches of
+    a very broad query); the page says so instead of approximating silently."""
+    from search import postgres_engine
+
+    monkeypatch.setattr(postgres_engine, "RANK_EXACTLY_UP_TO", 1)
+    make_archive([*PARAGRAPHS, *(f"Järjestö numero {n} kiittää." for n in range(10))])
+    html = search_html(client, q="järjestö")
+    assert ('id="search-approximate"' in html) == (backend == "postgres")
+    assert 'id="search-approximate"' not in search_html(client, q="järjestö", sort="date")
+    assert 'id="search-approximate"' not in search_html(client, q="hakuaika")
