@@ -78,6 +78,13 @@ class Config:
     # A password reset link works once and this long; an email change link this long.
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
     EMAIL_CHANGE_LINK_HOURS = int(os.environ.get("EMAIL_CHANGE_LINK_HOURS", "24"))
+    # Followers' notices (consultations/following): a daily digest at most every this many
+    # hours, a reminder this many days before closing, unsubscribe links valid this long.
+    # Mails built by `flask outbox send` link to PUBLIC_URL (no request to take it from).
+    DIGEST_INTERVAL_HOURS = int(os.environ.get("DIGEST_INTERVAL_HOURS", "24"))
+    FOLLOW_REMINDER_DAYS = int(os.environ.get("FOLLOW_REMINDER_DAYS", "3"))
+    UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_DAYS", "365"))
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
     COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     # Attachments: at most this many bytes each; stored in ATTACHMENT_DIR (default

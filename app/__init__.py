@@ -66,11 +66,12 @@ def register_blueprints(app: Flask) -> None:
     from comments.moderation.views import bp as moderation_bp
     from comments.moderation.report_views import bp as reports_bp
     from comments.views import bp as comments_bp
+    from consultations.following.views import bp as following_bp
     from consultations.manage import bp as manage_bp
     from consultations.version_views import bp as versions_bp
     from consultations.views import bp as consultations_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, account_data_bp, joining_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp):
+    for blueprint in (pages_bp, auth_bp, account_bp, account_data_bp, joining_bp, admin_bp, consultations_bp, comments_bp, reports_bp, moderation_bp, manage_bp, versions_bp, following_bp):
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).
@@ -97,6 +98,7 @@ def register_personal_data() -> None:
     """Each package's part of the GDPR export and erasure (app/personal_data.py)."""
     from app.account import personal_data as account_data  # noqa: F401
     from comments.moderation import personal_data as comment_data  # noqa: F401
+    from consultations.following import personal_data as follow_data  # noqa: F401
 
 
 def register_cli(app: Flask) -> None:

@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fi")
     role: Mapped[str] = mapped_column(String(10), default="member")
     session_version: Mapped[int] = mapped_column(default=1)
+    # Notices of followed consultations: "immediate" or "daily" (a digest).
+    notification_mode: Mapped[str] = mapped_column(String(10), default="daily", server_default="daily")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

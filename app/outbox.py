@@ -41,6 +41,16 @@ def notify_address(email: str, locale: str | None, kind: str, subject, body) -> 
     return message
 
 
+# Packages that queue mails of their own before each send (followers' notifications):
+# callables run inside `flask outbox send`, in its transaction, returning how many they queued.
+_producers: list = []
+
+
+def add_producer(produce) -> None:
+    if produce not in _producers:
+        _producers.append(produce)
+
+
 def _deliver(message: OutboxMessage) -> None:
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
@@ -65,7 +75,11 @@ outbox_cli = CommandGroup("outbox", help="Notifications.")
 
 @outbox_cli.command("send")
 def send_command():
-    """Send queued messages (SMTP when MAIL_SERVER is set, else to the log)."""
+    """Queue the due notifications, then send queued messages (SMTP when MAIL_SERVER is
+    set, else to the log)."""
+    for produce in _producers:
+        produce()
+        db.session.commit()
     pending = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
     ).all()

@@ -1,7 +1,7 @@
 """Account forms: each accepts only its own fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.services import PASSWORD_MAX
@@ -12,6 +12,10 @@ LANGUAGE_CHOICES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language of the service and messages"), choices=LANGUAGE_CHOICES)
+    notification_mode = RadioField(
+        _l("News of the consultations you follow"),
+        choices=[("daily", _l("A daily digest")), ("immediate", _l("Immediately, one message at a time"))],
+    )
 
 
 class EmailChangeForm(FlaskForm):

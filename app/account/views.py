@@ -37,6 +37,7 @@ def _render_account(status=200, **given):
     if not profile.is_submitted():
         profile.display_name.data = current_user.display_name
         profile.locale.data = current_user.locale
+        profile.notification_mode.data = current_user.notification_mode
     return render_template("account/index.html", **forms), status
 
 
@@ -54,6 +55,7 @@ def profile():
         return _render_account(400, profile_form=form)
     current_user.display_name = form.display_name.data.strip()
     current_user.locale = form.locale.data
+    current_user.notification_mode = form.notification_mode.data
     session["lang"] = form.locale.data
     db.session.commit()
     flash(_("Your details have been saved."), "success")

@@ -26,6 +26,9 @@ ACCOUNT_GETS = [
     ("/account/comments", SIGNED_IN),
     ("/account/export.json", SIGNED_IN),
     ("/account/delete", SIGNED_IN),
+    ("/account/follows", SIGNED_IN),
+    ("/follows/unsubscribe/forged", BROKEN_LINK),
+    ("/consultations/{slug}/follow", NOT_ALLOWED),
     ("/account/comments?page=2", SIGNED_IN),
     ("/account/organizations/?q=Yhdistys", SIGNED_IN),
     ("/account/organizations/register", SIGNED_IN),
@@ -43,6 +46,10 @@ ACCOUNT_POSTS = [
     ("/account/email/forged", BROKEN_LINK),
     ("/account/organizations/join", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
     ("/account/delete", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
+    ("/consultations/{slug}/follow", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 303)}),
+    ("/consultations/{draft}/follow", {"anonymous": 302, "member": 404, "member_b": 404, "official": 303,
+                                       "official_b": 404, "admin": 303}),
+    ("/follows/unsubscribe/forged", BROKEN_LINK),
     ("/account/organizations/register", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 400)}),
     ("/account/organizations/requests/999999", {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}),
 ]
@@ -57,7 +64,7 @@ def _cases(table):
 @pytest.mark.parametrize("role, url, expected", list(_cases(ACCOUNT_GETS)))
 def test_get(shared, role, url, expected):  # noqa: F811
     _, _world, clients = shared
-    response = clients[role].get(url)
+    response = clients[role].get(_world.url(url))
     assert response.status_code == expected
     if expected == 302:
         assert response.headers["Location"].startswith("/auth/login")
@@ -67,13 +74,14 @@ def test_get(shared, role, url, expected):  # noqa: F811
 def test_post(shared, role, url, expected):  # noqa: F811
     _, _world, clients = shared
     client = clients[role]
-    assert client.post(url, data={"csrf_token": csrf_from(client, "/auth/login")}).status_code == expected
+    response = client.post(_world.url(url), data={"csrf_token": csrf_from(client, "/auth/login")})
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize("url", [url for url, _ in ACCOUNT_POSTS])
 def test_post_without_csrf_is_refused(shared, url):  # noqa: F811
     _, _world, clients = shared
-    assert clients["member"].post(url, data={}).status_code == 400
+    assert clients["member"].post(_world.url(url), data={}).status_code == 400
 
 
 def test_account_page_is_not_cached(shared):  # noqa: F811

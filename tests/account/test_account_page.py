@@ -15,7 +15,8 @@ def test_profile_saves_name_and_language_only(app, client, make_user, login_as):
     login_as(user)
     token = csrf_from(client, "/account/")
     response = client.post("/account/profile", data={
-        "profile-display_name": "Uusi Nimi", "profile-locale": "sv", "csrf_token": token,
+        "profile-display_name": "Uusi Nimi", "profile-locale": "sv", "profile-notification_mode": "daily",
+        "csrf_token": token,
         "role": "admin", "profile-role": "admin", "email": "hijack@example.org"})
     assert response.status_code == 303
     db.session.expire_all()

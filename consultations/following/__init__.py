@@ -1,0 +1,1 @@
+"""Following consultations: the follow button, and notifications (immediate or a daily digest)."""
