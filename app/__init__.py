@@ -75,13 +75,15 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     # Responses, summary, exports, open data API and attachments (issue 8).
+    from comments import feeds as comment_feeds
     from comments import my_comments
     from comments.opendata import api, exports
     from comments.responses import summary_views
     from comments.responses import views as response_views
     from consultations import attachments
+    from consultations import feeds as consultation_feeds
 
-    for module in (response_views, summary_views, exports, api, attachments, my_comments):
+    for module in (response_views, summary_views, exports, api, attachments, my_comments, consultation_feeds, comment_feeds):
         app.register_blueprint(module.bp)
 
 
