@@ -3,7 +3,8 @@
 Finnish words are lemmatized with Voikko (the system libvoikko when installed, pyvoikko
 otherwise); words Voikko does not know fall back to a snowball stem; compounds also yield
 their parts at index time. Swedish words get simplemma's lemma plus a snowball stem, and
-a dictionary split of compounds at index time. Every token also keeps its lowercased
+at index time the parts of a compound, first and last, found with simplemma's dictionary
+(linking s and e, the fogemorfem, included: föreningsliv -> förening, liv). Every token also keeps its lowercased
 surface form as a `_`-marked term, so exact words and prefixes always match.
 """
 from __future__ import annotations
@@ -16,6 +17,9 @@ from functools import lru_cache
 import snowballstemmer
 
 LANGUAGES = ("fi", "sv")
+# Raised whenever the terms of some text change: every indexed document's fingerprint
+# includes it, so `flask search verify --repair` re-indexes what an older analysis wrote.
+ANALYSIS_VERSION = 2
 SURFACE_MARK = "_"  # surface-form terms: "_järjestöjen"; never produced by the tokenizer
 WORD_RE = re.compile(r"[^\W_]+(?:[-‐'’][^\W_]+)*")
 
@@ -156,18 +160,53 @@ def _sv_terms(word: str) -> set[str]:
     return {lemma, _stem(_SV_STEMMER, lemma), _stem(_SV_STEMMER, word)}
 
 
-def _sv_compound_tail(lemma: str) -> str | None:
-    """The last part of a compound: "välfärdsområde" -> "område". Of the splits into two
-    known words (the first may end in a linking s), the most balanced one wins."""
-    best, best_score = None, 0
-    for cut in range(_MIN_PART, len(lemma) - 3):
-        head, tail = lemma[:cut], lemma[cut:]
-        if not _sv_known(tail):
+# Endings that are also words ("verksam|het", "ung|dom", "del|vis"): never a compound's last part.
+_SV_SUFFIXES = frozenset(
+    "het heten ning ningen ing dom domen vis ling lig lighet ande ende are aren else skap sam tion ism "
+    "ist aktig mässig bar isk ig lös ligt liga ligen slig".split()
+)
+# Words that look like compounds but mean something else than their parts.
+_SV_WHOLE_WORDS = frozenset("ledamot ordförande tonåring".split())
+# Heads that are prefixes far more often than words ("för|slag", "sam|hälle", "all|män").
+_SV_PREFIXES = frozenset("för före sam all miss van be an gem".split())
+
+
+def _sv_head(head: str) -> str | None:
+    """The word a compound's first part stands for, or None. simplemma knows the forms
+    heads take, a linking s or e (fogemorfem) included: "förenings" -> förening,
+    "skol" -> skola, "hälso" -> hälsa, "skatte" -> skatt."""
+    if len(head) < _MIN_PART or head in _SV_PREFIXES or (head[-1] in "se" and head[:-1] in _SV_PREFIXES):
+        return None
+    if _sv_known(head):
+        return _sv_lemma(head)
+    if head[-1] in "se" and len(head) > _MIN_PART and _sv_known(head[:-1]):
+        return _sv_lemma(head[:-1])
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def sv_compound_parts(word: str, depth: int = 0) -> tuple[str, ...]:
+    """The lemmas of a compound's parts, first to last ("barnomsorgsavgift" -> barnomsorg,
+    barn, omsorg, avgift), or () when the word is not split. Of the splits into a head and
+    a known last part (each split again once), one after a linking s wins, then the most
+    balanced one."""
+    best, best_score = (), (False, 0)
+    if word in _SV_WHOLE_WORDS:
+        return best
+    for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if tail in _SV_SUFFIXES or not _sv_known(tail) or _sv_lemma(tail) in _SV_SUFFIXES:
             continue
-        if _sv_known(head) or (head.endswith("s") and len(head) > _MIN_PART and _sv_known(head[:-1])):
-            score = min(len(head), len(tail))
-            if score > best_score:
-                best, best_score = tail, score
+        head_lemma = _sv_head(head)
+        if head_lemma is None:
+            continue
+        # A linking s is the commonest joint: "stads|parken", not "stad|sparken".
+        linked = head[-1] == "s" and len(head) > _MIN_PART + 1 and _sv_known(head[:-1])
+        score = (linked, min(len(head), len(tail)))
+        if score > best_score:
+            tail_lemma = _sv_lemma(tail)
+            inner = () if depth else (*sv_compound_parts(head_lemma, 1), *sv_compound_parts(tail_lemma, 1))
+            best, best_score = (head_lemma, *inner, tail_lemma), score
     return best
 
 
@@ -181,9 +220,8 @@ def analyse_sv(word: str) -> WordAnalysis:
         return WordAnalysis(lemmas, parts, any(piece.known for piece in pieces))
     lemmas = _sv_terms(word)
     parts: set[str] = set()
-    tail = _sv_compound_tail(_sv_lemma(word))
-    if tail:
-        parts = _sv_terms(tail)
+    for part in sv_compound_parts(_sv_lemma(word)):
+        parts |= _sv_terms(part)
     return WordAnalysis(frozenset(lemmas), frozenset(parts - lemmas), _sv_known(word))
 
 

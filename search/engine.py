@@ -45,11 +45,14 @@ class SearchDocument:
 
     @property
     def fingerprint(self) -> str:
-        """Changes whenever anything the index stores would change: `verify` compares it."""
+        """Changes whenever anything the index stores would change, the analysis of the
+        text included: `verify` compares it, and `verify --repair` re-indexes what differs."""
+        from search.analysis import ANALYSIS_VERSION
+
         parts = (
             self.kind, self.object_id, self.consultation_id, self.organization_id,
             self.date.isoformat(), self.opens_at.isoformat(), self.closes_at.isoformat(),
-            self.language, self.text,
+            self.language, self.text, ANALYSIS_VERSION,
         )
         return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
 

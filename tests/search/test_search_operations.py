@@ -190,3 +190,20 @@ def test_two_processes_write_one_whoosh_index(engine, settings):
     keys = engine.fingerprints()
     assert len([k for k in keys if k.startswith("c1")]) == 25
     assert len([k for k in keys if k.startswith("c2")]) == 25
+
+
+def test_verify_repair_brings_the_index_to_a_new_analysis(app, engine, client, make_archive, monkeypatch):
+    """After the analysis changes (ANALYSIS_VERSION), every entry is stale until `verify
+    --repair` (run by `make demo`) writes it again with today's terms."""
+    from search import analysis
+
+    consultation = make_archive(["Föreningslivet i kommunen är rikt."], language="sv")
+    runner = app.test_cli_runner()
+    assert "in step" in runner.invoke(args=["search", "verify"]).output
+    monkeypatch.setattr(analysis, "ANALYSIS_VERSION", analysis.ANALYSIS_VERSION + 1)
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code == 1 and "1 stale" in result.output, result.output
+    result = runner.invoke(args=["search", "verify", "--repair"])
+    assert result.exit_code == 0 and "Repaired: 1 indexed" in result.output, result.output
+    assert "in step" in runner.invoke(args=["search", "verify"]).output
+    assert consultation.slug in search_html(client, q="förening")

@@ -97,3 +97,41 @@ NOT_CONFLATED = [
     ("tapa", "tapossa"), ("tappo", "tavoissa"), ("sija", "sioille"), ("sika", "sijoille"),
     ("luku", "lukossa"), ("lukko", "luvussa"), ("kuva", "kuvioita"),
 ]
+
+# Issue 14's held-out list, written for Kuulo from municipal and wellbeing texts:
+# (a first or last part, a form of a compound that contains it), linking s and e included.
+SWEDISH_COMPOUND_PARTS = [
+    # first parts
+    ("förening", "föreningslivet"), ("skola", "skolgården"), ("barn", "barnomsorgen"),
+    ("hälsa", "hälsovården"), ("vård", "vårdcentralen"), ("ungdom", "ungdomsgården"),
+    ("kultur", "kulturhuset"), ("idrott", "idrottsplatsen"), ("bibliotek", "biblioteksbussen"),
+    ("familj", "familjecentralen"), ("kommun", "kommunfullmäktige"), ("social", "socialtjänsten"),
+    ("trafik", "trafiksäkerheten"), ("miljö", "miljönämnden"), ("bostad", "bostadsområdet"),
+    ("arbete", "arbetslösheten"), ("stad", "stadsdelen"), ("fritid", "fritidsgården"),
+    ("landskap", "landskapsregeringen"), ("gata", "gatubelysningen"), ("kvinna", "kvinnojouren"),
+    ("kyrka", "kyrkogården"), ("invånare", "invånarantalet"), ("elev", "elevhälsan"),
+    ("dag", "daghemmet"), ("lek", "lekparken"), ("budget", "budgetförslaget"),
+    ("skatt", "skattebetalarna"), ("natur", "naturskyddet"), ("energi", "energiförbrukningen"),
+    ("cykel", "cykelvägarna"), ("barnomsorg", "barnomsorgsavgifterna"),
+    # last parts
+    ("område", "välfärdsområdena"), ("tjänst", "hemtjänsten"), ("plan", "verksamhetsplanerna"),
+    ("bidrag", "verksamhetsbidragen"), ("nämnd", "bildningsnämnden"), ("avgift", "barnomsorgsavgiften"),
+    ("boende", "äldreboendet"), ("vård", "hemvården"), ("central", "hälsocentralen"),
+    ("skydd", "barnskyddet"), ("stöd", "familjestödet"), ("väg", "gångvägen"),
+    ("hall", "idrottshallen"), ("park", "stadsparken"), ("organisation", "frivilligorganisationerna"),
+    ("hus", "ungdomshuset"), ("möte", "invånarmötet"), ("buss", "skolbussen"),
+    ("gård", "skolgårdarna"), ("omsorg", "äldreomsorgen"), ("beslut", "budgetbeslutet"),
+    ("tid", "arbetstiden"),
+]
+
+# (query, a form of a different word that contains it): the query must not find it.
+SWEDISH_NOT_CONFLATED = [
+    ("slag", "förslaget"), ("lag", "förlaget"), ("mot", "ledamoten"), ("het", "verksamheten"),
+    ("dom", "ungdomarna"), ("vis", "delvis"), ("hand", "handlingarna"), ("ring", "föreningarna"),
+    ("ord", "ordföranden"), ("stånd", "förståndet"), ("tal", "kapitalet"), ("ensam", "gemensamma"),
+    ("ting", "flyktingarna"), ("barn", "barnsligt"), ("lek", "lektionen"), ("stad", "stadgan"),
+    ("kost", "kostnaden"), ("ben", "benägenheten"), ("sak", "orsaken"), ("ton", "tonåringarna"),
+    ("vara", "varaktiga"), ("tur", "naturen"), ("gång", "ingången"), ("ning", "föreningen"),
+    ("mål", "målningen"), ("kamp", "kampanjen"), ("hem", "hemligheten"), ("verk", "verkligheten"),
+    ("män", "allmänheten"), ("hälle", "samhället"), ("gift", "avgiften"), ("bil", "bilden"),
+]
