@@ -16,6 +16,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_input_guard(app)
     register_blueprints(app)
+    register_templates(app)
     register_shown_from_above()
     register_personal_data()
     register_cli(app)
@@ -85,6 +86,18 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (response_views, summary_views, exports, api, attachments, my_comments, consultation_feeds, comment_feeds):
         app.register_blueprint(module.bp)
+
+
+def register_templates(app: Flask) -> None:
+    """Every template helper (app/template_helpers.py), and the sections each package adds
+    to a consultation's management page (app/manage_sections.py)."""
+    from app import template_helpers
+    from comments.responses import views as response_views
+    from consultations import attachments, manage
+
+    template_helpers.init_app(app)
+    for module in (manage, attachments, response_views):
+        module.register_manage_section()
 
 
 def register_shown_from_above() -> None:

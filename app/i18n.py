@@ -17,6 +17,8 @@ _DATETIME_PATTERNS = {
     "sv": "{date} kl. {hour}.{minute:02d}",
     "en": "{date} at {hour}:{minute:02d}",
 }
+# The language switcher of every page: each language in its own name.
+INTERFACE_LANGUAGES = (("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"))
 
 
 def select_locale() -> str:
@@ -70,13 +72,3 @@ def format_number(value) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Helsinki")
-    app.jinja_env.filters["moment"] = format_moment
-    app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["long_day"] = format_long_day
-    app.jinja_env.filters["number"] = format_number
-    app.jinja_env.globals["current_locale"] = current_locale
-
-    @app.context_processor
-    def _languages():
-        return {"languages": (("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"))}
-

@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from app.extensions import db
+from app.manage_sections import register_section
 from consultations.access import managed_consultation
 from consultations.models import Attachment, Consultation
 from consultations.zip_limits import read_small_member
@@ -182,6 +183,10 @@ def content_disposition(filename: str) -> str:
 bp = Blueprint("attachments", __name__)
 
 
+def register_manage_section() -> None:
+    register_section("attachments", _l("Attachments"), "manage/_attachments.html", order=30)
+
+
 class AttachmentForm(FlaskForm):
     file = FileField(
         _l("File"),
@@ -189,13 +194,13 @@ class AttachmentForm(FlaskForm):
     )
 
 
-@bp.app_template_filter("filesize")
-def _filesize_filter(size: int) -> str:
+def size_label(size: int | None) -> str:
+    """The `filesize` template filter (app/template_helpers.py)."""
     return format_size(size or 0)
 
 
-@bp.app_template_filter("filetype")
-def _filetype_filter(mimetype: str) -> str:
+def file_type_label(mimetype: str) -> str:
+    """The `filetype` template filter (app/template_helpers.py)."""
     file_type = FILE_TYPES.get(mimetype)
     return file_type.label if file_type else mimetype
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import db
+from app.manage_sections import register_section
 from consultations.forms import VersionForm
 from consultations.access import managed_consultation
 from consultations.models import Consultation, DocumentVersion
 from consultations.services import ConsultationError, add_version, publish_version, read_source
 
 bp = Blueprint("manage", __name__, url_prefix="/consultations/<slug>/manage")
+
+
+def register_manage_section() -> None:
+    register_section("versions", _l("Draft versions"), "manage/_versions.html", order=20)
 
 
 def _version_form(consultation: Consultation) -> VersionForm:

@@ -5,8 +5,8 @@
 A module may import modules of its own room and of the rooms to its left, never of a room
 to its right: app/ knows nothing of consultations, the discussion (comments/ outside its
 sub-packages) nothing of moderation, and so on. Imports inside functions and under
-`if TYPE_CHECKING:` count too. The one exception is app/__init__.py, whose create_app
-registers every package. What a lower room shows of a higher one comes through a registry
+`if TYPE_CHECKING:` count too. The exceptions are the wiring that create_app does:
+app/__init__.py registers every package, app/template_helpers.py every template helper. What a lower room shows of a higher one comes through a registry
 the higher room fills at start-up (comments/answers.py, app/personal_data.py, ...).
 """
 from __future__ import annotations
@@ -27,7 +27,8 @@ ROOMS = (
     "comments.opendata",
     "search",
 )
-ASSEMBLY = {"app"}  # app/__init__.py: create_app may import everything to register it
+# create_app and the template helpers it registers may import everything to wire it up.
+ASSEMBLY = {"app", "app.template_helpers"}
 
 
 def room_of(module: str) -> str | None:
@@ -110,3 +111,37 @@ def test_no_module_imports_a_higher_room(path):
 def test_the_rule_itself(module, source, expected):
     """The checker sees an upward import wherever it stands, and lets the others pass."""
     assert upward_imports(source, module) == expected
+
+
+# Registering a template helper anywhere else: a blueprint's decorator or the Jinja
+# environment touched directly.
+HELPER_DECORATORS = {
+    "app_template_global", "app_template_filter", "app_template_test", "app_context_processor",
+    "template_global", "template_filter", "template_test", "context_processor",
+}
+
+
+def helper_registrations(source: str) -> list[int]:
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and (node.attr in HELPER_DECORATORS or node.attr == "jinja_env"):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("path", package_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_template_helpers_are_registered_in_one_place(path):
+    if path == ROOT / "app" / "template_helpers.py":
+        return
+    lines = helper_registrations(path.read_text(encoding="utf-8"))
+    assert not lines, f"{path.relative_to(ROOT)}:{lines[0]} registers a template helper: add it to app/template_helpers.py"
+
+
+def test_templates_include_nothing_that_may_be_missing():
+    """A page's parts are registered (the management page's sections: app/manage_sections.py),
+    not included if they happen to exist."""
+    offenders = [
+        str(p.relative_to(ROOT)) for p in sorted((ROOT / "templates").rglob("*.html"))
+        if "ignore missing" in p.read_text(encoding="utf-8")
+    ]
+    assert not offenders

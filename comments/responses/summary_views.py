@@ -46,7 +46,7 @@ def _render_body(slug: str) -> str:
     )
 
 
-@bp.app_template_global()
 def heat_strip(discussion):
-    """Bars of the consultation page's heat strip: every paragraph of the draft as shown."""
+    """Bars of the consultation page's heat strip: every paragraph of the draft as shown
+    (a template global, app/template_helpers.py)."""
     return paragraph_bars(list(discussion.paragraphs.values()), discussion.counts)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
+from app.manage_sections import register_section
 from comments.models import Comment
 from comments.responses.drafted_text import ResponseConflict, ResponseError
 from comments.responses.forms import ResponseForm, SummaryForm, version_number
@@ -19,6 +21,10 @@ from consultations.access import managed_consultation
 from consultations.models import Consultation
 
 bp = Blueprint("responses", __name__)
+
+
+def register_manage_section() -> None:
+    register_section("responses", _l("Responses and summary"), "manage/_responses.html", order=40)
 
 
 def _render(consultation, key: str | None, status: int = 200, *, drafts=None, summary_form=None, error=None):
@@ -119,7 +125,6 @@ def summary(consultation: Consultation):
     return redirect(url_for("responses.index", slug=consultation.slug, _anchor="summary-heading"), 303)
 
 
-@bp.app_template_global()
 def response_progress(consultation: Consultation) -> dict:
     """For the management page: answered / total and the summary, if any."""
     answered, total = progress(consultation)

@@ -17,11 +17,11 @@ from consultations.models import Consultation
 bp = Blueprint("following", __name__)
 
 
-@bp.app_context_processor
-def _follow_state():
+def current_user_follows(consultation) -> bool:
+    """The `is_following(consultation)` template global (app/template_helpers.py)."""
     from consultations.following.services import is_following
 
-    return {"is_following": lambda consultation: is_following(current_user, consultation)}
+    return is_following(current_user, consultation)
 
 
 @bp.record_once
