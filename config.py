@@ -74,6 +74,8 @@ class Config:
     SEARCH_RETRY_SECONDS = float(os.environ.get("SEARCH_RETRY_SECONDS", "5"))
 
     # How long the emailed link that finishes a registration stays valid.
+    # Invited organizations are reminded this many days before a consultation closes.
+    INVITATION_REMINDER_DAYS = int(os.environ.get("INVITATION_REMINDER_DAYS", "3"))
     REGISTRATION_LINK_HOURS = int(os.environ.get("REGISTRATION_LINK_HOURS", "48"))
     # A password reset link works once and this long; an email change link this long.
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))

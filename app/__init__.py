@@ -87,6 +87,18 @@ def register_blueprints(app: Flask) -> None:
     for module in (response_views, summary_views, exports, api, attachments, my_comments, consultation_feeds, comment_feeds):
         app.register_blueprint(module.bp)
 
+    # The officials' dashboard, creating and editing consultations (issue 16).
+    from comments import dashboard_counts as answers_count
+    from comments.moderation import dashboard_counts as reports_count
+    from comments.responses import dashboard_counts as responses_count
+    from consultations.authoring import editing, invitation_views, invitations, preview, views
+
+    for module in (views, editing, preview, invitation_views):
+        app.register_blueprint(module.bp)
+    for counts in (answers_count, reports_count, responses_count):
+        counts.register(app)
+    invitations.register(app)
+
 
 def register_templates(app: Flask) -> None:
     """Every template helper (app/template_helpers.py), and the sections each package adds
@@ -94,9 +106,10 @@ def register_templates(app: Flask) -> None:
     from app import template_helpers
     from comments.responses import views as response_views
     from consultations import attachments, manage
+    from consultations.authoring import editing
 
     template_helpers.init_app(app)
-    for module in (manage, attachments, response_views):
+    for module in (editing, manage, attachments, response_views):
         module.register_manage_section()
 
 

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from comments.responses.summary_views import heat_strip
     from comments.responses.views import response_progress
     from consultations.attachments import file_type_label, size_label
+    from consultations.authoring.preview import preview_token
     from consultations.following.views import current_user_follows
 
     app.jinja_env.filters.update(
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         heat_strip=heat_strip,  # the consultation page's info box
         response_progress=response_progress,  # templates/manage/_responses.html
         is_following=current_user_follows,  # the follow button
+        preview_token=preview_token,  # templates/manage/_authoring.html
     )
 
     @app.context_processor

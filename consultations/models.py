@@ -30,6 +30,13 @@ class Consultation(db.Model):
     commenters: Mapped[str] = mapped_column(String(20), default="organizations")
     summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    diary_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # Set while a secret preview link is valid; a new value revokes every earlier link.
+    preview_key: Mapped[str | None] = mapped_column(String(32))
+    # An unpublished consultation due to be published by `flask outbox send` at this time.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it closed early or was extended, shown on the public page.
+    public_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     organizer: Mapped[Organization] = relationship()
     documents: Mapped[list[Document]] = relationship(
@@ -38,6 +45,8 @@ class Consultation(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="consultation", order_by="Attachment.id"
     )
+    contact_persons: Mapped[list[ContactPerson]] = relationship(order_by="ContactPerson.ordinal")
+    invitations: Mapped[list[Invitation]] = relationship(order_by="Invitation.id")
 
     def status_at(self, moment: datetime) -> str:
         """Derived from the dates and flags, never stored."""
@@ -213,3 +222,6 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     consultation: Mapped[Consultation] = relationship(back_populates="attachments")
+
+
+from consultations.authoring.models import ContactPerson, Invitation  # noqa: E402  (they refer to Consultation)

@@ -45,7 +45,8 @@ def login():
                 _start_session(user)
                 db.session.commit()
                 flash(_("You are logged in."), "success")
-                target = form.next.data if is_safe_next(form.next.data) else url_for("consultations.index")
+                home = url_for("authoring.index") if user.is_official else url_for("consultations.index")
+                target = form.next.data if is_safe_next(form.next.data) else home
                 return redirect(target)
             db.session.commit()
             flash(_("The email address or password is incorrect."), "error")
