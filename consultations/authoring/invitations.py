@@ -17,6 +17,7 @@ from app.timeutil import utcnow
 from consultations.authoring.dashboard import answered_organizations
 from consultations.authoring.models import Invitation
 from consultations.authoring.services import log_change, publish_due
+from consultations.following.services import follow_for_members
 from consultations.models import Consultation
 from consultations.services import ConsultationError
 
@@ -49,6 +50,7 @@ def invite(consultation: Consultation, organization: Organization, user: User) -
     db.session.add(invitation)
     log_change(consultation, user, "invited", "", organization.name)
     db.session.flush()
+    follow_for_members(organization.id, consultation)  # invited organizations follow (issue 17 §5)
     db.session.expire(consultation, ["invitations"])
     return invitation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.models import User
+from app.models import Membership, User
 from consultations.following.models import NOTIFICATION_MODES, Follow
 from consultations.models import Consultation
 
@@ -25,6 +25,18 @@ def follow(user: User, consultation: Consultation) -> Follow:
     db.session.add(followed)
     db.session.flush()
     return followed
+
+
+def follow_for_members(organization_id: int, consultation: Consultation) -> int:
+    """Invited organizations follow automatically: each current member of the organization
+    who does not follow the consultation yet starts to (and may stop like anyone)."""
+    members = set(db.session.scalars(select(Membership.user_id).where(Membership.organization_id == organization_id)))
+    already = set(db.session.scalars(select(Follow.user_id).where(
+        Follow.consultation_id == consultation.id, Follow.user_id.in_(members))))
+    for user_id in sorted(members - already):
+        db.session.add(Follow(user_id=user_id, consultation_id=consultation.id))
+    db.session.flush()
+    return len(members - already)
 
 
 def unfollow(user: User, consultation: Consultation) -> None:

@@ -208,3 +208,19 @@ def test_account_page_chooses_the_mode(app, client, login_as, follower):
         "profile-display_name": follower.display_name, "profile-locale": "fi",
         "profile-notification_mode": "hourly", "csrf_token": csrf_from(client, "/account/")})
     assert response.status_code == 400
+
+
+def test_members_of_an_invited_organization_follow_automatically(app, make_consultation, make_org, make_user,
+                                                                  follower):
+    from consultations.authoring.invitations import invite
+
+    invited = make_org(name="Kutsuttu ry")
+    members = [make_user(orgs=[invited]) for _ in range(2)]
+    consultation = make_consultation(status="upcoming")
+    follow(members[0], consultation)  # already following: not twice
+    db.session.commit()
+    invite(consultation, invited, make_user(role="official", orgs=[consultation.organizer]))
+    db.session.commit()
+    followers = set(db.session.scalars(select(Follow.user_id).where(Follow.consultation_id == consultation.id)))
+    assert followers == {m.id for m in members}
+    assert follower.id not in followers
