@@ -5,7 +5,8 @@ For each URL: the time of the first request (which renders the output and caches
 comments/responses/render_cache.py), then the median and p95 over BENCH_ROUNDS requests through the WSGI app,
 the SQL query count (it must not depend on the number of rows), and the yardstick the
 issue names: serving the same bytes from a file through the same app. The target is at
-most 3x the yardstick. Writes bench/results/pages.json.
+most 3x the yardstick. Then the officials' pages of issue 16 (bench/authoring.py).
+Writes bench/results/pages.json.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from comments.models import Comment  # noqa: E402
 from comments.responses.official import DECISIONS, OfficialResponse  # noqa: E402
 from comments.responses.summary import publish_summary  # noqa: E402
 from config import TestConfig  # noqa: E402
+from authoring import run as run_authoring  # noqa: E402  (bench/authoring.py, issue 16)
 from consultations.services import add_document, create_consultation  # noqa: E402
 
 PARAGRAPHS = int(os.environ.get("BENCH_PARAGRAPHS", "300"))
@@ -151,6 +153,7 @@ def main() -> None:
         }
         print(f"{url}: {results['pages'][url]}")
     results["target_ratio"] = TARGET_RATIO
+    results["authoring"] = run_authoring(app, ROUNDS)  # the officials' dashboard, preview, reminders
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {RESULTS}")

@@ -83,6 +83,19 @@ def parse_docx(data: bytes, limits: ZipLimits = ZipLimits()) -> list[Block]:
 
     from consultations.docx_lists import ListNumbering  # python-docx loads only when used
 
+    styles: dict = {}
+
+    class StyledParagraph(DocxParagraph):
+        """python-docx looks a paragraph's style up among all styles on every access
+        (seconds for a long draft); each style id is looked up once per document."""
+
+        @property
+        def style(self):
+            style_id = self._p.style
+            if style_id not in styles:
+                styles[style_id] = DocxParagraph.style.fget(self)
+            return styles[style_id]
+
     blocks: list[Block] = []
     numbering = ListNumbering(document)
     for child in document.element.body.iterchildren():
@@ -92,7 +105,7 @@ def parse_docx(data: bytes, limits: ZipLimits = ZipLimits()) -> list[Block]:
             continue
         if tag != "p":
             continue
-        paragraph = DocxParagraph(child, document)
+        paragraph = StyledParagraph(child, document)
         text = paragraph.text.strip()
         if not text:
             continue

@@ -46,6 +46,7 @@ class PreviewParagraph:
 class UploadedDraft:
     markdown: str
     guesses: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # what `markdown` parses back into
 
 
 def _escape(text: str) -> str:
@@ -136,15 +137,22 @@ def guesses_of(blocks: list[Block], source_format: str) -> list:
 def read_upload(filename: str, data: bytes) -> UploadedDraft:
     """An uploaded draft file as Markdown for the text box; ConsultationError when unreadable."""
     blocks, source, source_format = read_source(filename, data)
+    guesses = guesses_of(blocks, source_format)
     if source_format == "markdown":
-        return UploadedDraft(source, guesses_of(blocks, source_format))
-    return UploadedDraft(blocks_to_markdown(blocks, plain=source_format == "text"), guesses_of(blocks, source_format))
+        return UploadedDraft(source, guesses, blocks)
+    return UploadedDraft(blocks_to_markdown(blocks, plain=source_format == "text"), guesses, blocks)
 
 
-def parse_parts(sources: list[str]) -> list[list[Block]]:
-    """The blocks of each part's Markdown; ConsultationError names the first empty part."""
+def parse_parts(sources: list[str], uploaded: list[list[Block] | None] | None = None) -> list[list[Block]]:
+    """The blocks of each part's Markdown; ConsultationError names the first empty part.
+    A part whose file was read in this request keeps the file's blocks (its Markdown parses
+    back into the same blocks, and the draft is not sanitized twice)."""
     parsed = []
     for number, source in enumerate(sources, start=1):
+        known = uploaded[number - 1] if uploaded and number <= len(uploaded) else None
+        if known:
+            parsed.append(known)
+            continue
         try:
             parsed.append(parse_source(source or "", "markdown"))
         except ImportError_:

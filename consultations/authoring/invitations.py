@@ -87,13 +87,17 @@ def _members(organization_ids: set[int]) -> dict[int, list[User]]:
     return members
 
 
-def _claim(invitation_id: int, stamp: str, now: datetime) -> bool:
-    """Set the stamp unless another run set it first: each message is queued once."""
+def _claim(invitation_ids: list[int], stamp: str, now: datetime) -> set[int]:
+    """Set the stamp on those of the invitations that have none yet, in one statement, and
+    return their ids: what another run stamped first is not queued again."""
+    if not invitation_ids:
+        return set()
     column = getattr(Invitation, stamp)
-    result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation_id, column.is_(None)).values({stamp: now})
+    claimed = db.session.execute(
+        update(Invitation).where(Invitation.id.in_(invitation_ids), column.is_(None)).values({stamp: now})
+        .returning(Invitation.id).execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return set(claimed.scalars())
 
 
 def _due(stamp: str, now: datetime, remind_days: int):
@@ -117,13 +121,16 @@ def queue_invitation_notices(now: datetime | None = None) -> int:
     members = _members({i.organization_id for i, _c in opening + reminders})
     answered = answered_organizations(list({c.id for _i, c in reminders}))
     queued = 0
+    claimed = _claim([i.id for i, _c in opening], "opening_notified_at", now)
     for invitation, consultation in opening:
-        if _claim(invitation.id, "opening_notified_at", now):
+        if invitation.id in claimed:
             queued += _notify_members(members.get(invitation.organization_id, []), consultation, "invitation_opened")
+    claimed = _claim([i.id for i, _c in reminders], "reminded_at", now)
     for invitation, consultation in reminders:
-        if _claim(invitation.id, "reminded_at", now) and invitation.organization_id not in answered.get(consultation.id, ()):
+        if invitation.id in claimed and invitation.organization_id not in answered.get(consultation.id, ()):
             queued += _notify_members(members.get(invitation.organization_id, []), consultation, "invitation_reminder")
     db.session.flush()
+    db.session.expire_all()  # the stamps were set behind the identity map's back
     return queued
 
 

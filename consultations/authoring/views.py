@@ -52,27 +52,27 @@ def _new_form() -> _NewForm:
     return form
 
 
-def _absorb_uploads(form) -> tuple[list, bool]:
+def _absorb_uploads(form) -> tuple[list, list, bool]:
     """Each part's chosen file becomes the Markdown in its text box. Returns the importer's
-    guesses per part, and whether every file could be read."""
-    guesses, ok = [], True
+    guesses and the file's blocks per part, and whether every file could be read."""
+    guesses, blocks, ok = [], [], True
     for number, entry in enumerate(form.parts.entries, start=1):
         upload = entry.form.file.data
+        guesses.append([])
+        blocks.append(None)
         if upload is None or not getattr(upload, "filename", ""):
-            guesses.append([])
             continue
         try:
             draft = read_upload(upload.filename, upload.read())
         except ConsultationError as error:
             entry.form.file.errors = [str(error)]
-            guesses.append([])
             ok = False
             continue
         entry.form.source.data = draft.markdown
-        guesses.append(draft.guesses)
+        guesses[-1], blocks[-1] = draft.guesses, draft.blocks
         if not (entry.form.title.data or "").strip():
             entry.form.title.data = upload.filename.rsplit(".", 1)[0][:300]
-    return guesses, ok
+    return guesses, blocks, ok
 
 
 def _rearrange(form, action: str) -> bool:
@@ -120,7 +120,7 @@ def new():
     form = _new_form()
     if request.method == "GET":
         return _render_new(form)
-    guesses, uploads_ok = _absorb_uploads(form)
+    guesses, uploaded, uploads_ok = _absorb_uploads(form)
     if not form.slug.data and form.title.data:
         form.slug.data = suggest_slug(form.title.data)
     action = request.form.get("action", "preview")
@@ -128,7 +128,7 @@ def new():
         _rearrange(form, action)
         return _render_new(form, 200 if uploads_ok else 422, guesses=guesses)
     try:
-        parsed = parse_parts([e.form.source.data for e in form.parts.entries])
+        parsed = parse_parts([e.form.source.data for e in form.parts.entries], uploaded)
     except ConsultationError as error:
         form.form_errors.append(str(error))
         return _render_new(form, 422, guesses=guesses)

@@ -138,3 +138,21 @@ def test_an_official_cannot_organize_for_another_organization(client, official, 
     response = client.post(NEW, data=new_form(csrf_from(client, NEW), organizer="toinen"))
     assert response.status_code == 422
     assert consultations_count() == 0
+
+
+@pytest.mark.parametrize("name, data", [
+    ("luonnos.docx", docx_bytes(bold_heading="Rahoitus *tärkeä* [1]")),
+    ("luonnos.txt", "Otsikko\n\nKappale, jossa on * tähti ja _alaviiva_.\n\n• kohta yksi\n• kohta 2. ja #risuaita\n".encode()),
+    ("luonnos.md", "# Otsikko\n\n1. yksi\n2. kaksi\n    - alakohta\n\n| a | b |\n|---|---|\n| 1 | 2 |\n".encode()),
+])
+def test_an_uploaded_file_becomes_markdown_that_parses_back_into_the_same_blocks(app, name, data):
+    """The preview shows the file's blocks; what is saved is the text box's Markdown."""
+    from consultations.authoring.drafts import parse_parts, read_upload
+
+    draft = read_upload(name, data)
+    [again] = parse_parts([draft.markdown])
+    shape = lambda blocks: [(b.kind, b.level, b.marker, b.text) for b in blocks]  # noqa: E731
+    assert shape(again) == shape(draft.blocks)
+    if not name.endswith(".txt"):  # the same markup (a table's row groups aside)
+        markup = lambda blocks: [re.sub(r"\s+|</?t(?:head|body)>", "", b.html) for b in blocks]  # noqa: E731
+        assert markup(again) == markup(draft.blocks)
