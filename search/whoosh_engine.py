@@ -328,7 +328,7 @@ class WhooshEngine(SearchEngine):
     def search(self, request: SearchRequest) -> SearchResults:
         want = request.offset + request.limit
         with self._lock:
-            searcher = self._current_searcher()
+            self._current_searcher()  # brings self._segments up to the latest generation
             leaves = self._leaves()
             matches = [(leaf, leaf.matches(request.query, request)) for leaf in leaves]
             counts = {name: Counter() for name in FACETS}
