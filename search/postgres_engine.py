@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, Engine, bindparam, cast, delete, desc, func, insert, select, text, tuple_
+from sqlalchemy import Connection, Engine, bindparam, cast, delete, desc, func, insert, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.exc import OperationalError
 
@@ -34,7 +34,9 @@ TABLE = SearchIndexRow.__table__
 _MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 _MAX_TERM_BYTES = 1000
 _BATCH = 500
-_WRITE_LOCK = 0x6B75756C6F  # pg_advisory_xact_lock key of index writers ("kuulo")
+# pg_advisory_xact_lock key of index writers: one per schema, so that two sites (or test
+# runs) sharing a database in different schemas never wait for each other.
+_WRITE_LOCK = func.hashtextextended(literal("kuulo-search-writer:") + func.current_schema(), 0)
 # Relevance ranks every match up to this many; above it the newest this many (or up to the
 # requested page, if deeper), and says so. Ranking costs 6-20 µs a row (detoasting the
 # tsvector): ranking all 100,000 matches of "ja" took 2 s, 1,000 rows kept the p95 of

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from search import postgres_engine
-from search.engine import SearchDocument, SearchRequest
+from search.engine import IndexChanges, SearchDocument, SearchRequest
 from search.postgres_engine import PostgresEngine
 from search.query import parse_query
 from tests.search.conftest import POSTGRES_SESSION_URL
@@ -88,3 +88,29 @@ def test_date_order_pages_through_every_match(pg):
     pages = [_search(pg, "kirjasto", sort="date", offset=offset, limit=2).hits for offset in (0, 2)]
     assert [[hit.object_id for hit in page] for page in pages] == [[4, 3], [2, 1]]
     assert all(hit.score > 0 for page in pages for hit in page)
+
+
+def test_writers_wait_for_each_other_only_within_one_schema(pg, postgres_schema):
+    """The write lock is per schema: another site (or test run) in the same database,
+    in another schema, never makes this one's writes wait."""
+    from sqlalchemy import text
+
+    from search.engine import IndexBusy
+    from tests.search.conftest import POSTGRES_URL
+
+    lock = text("SELECT pg_advisory_xact_lock(hashtextextended('kuulo-search-writer:' || current_schema(), 0))")
+    other = create_engine(POSTGRES_URL)  # the public schema
+    holder = pg.engine.connect()
+    try:
+        with holder.begin():
+            holder.execute(lock)
+            with pytest.raises(IndexBusy):
+                pg.apply(lambda: IndexChanges([LIBRARY[0]]), wait=0.2)
+            with other.connect() as connection, connection.begin():
+                connection.execute(text("SET LOCAL lock_timeout = 200"))
+                connection.execute(lock)  # another schema: not blocked
+    finally:
+        holder.close()
+        other.dispose()
+    pg.apply(lambda: IndexChanges([LIBRARY[0]]), wait=0.2)
+    assert pg.count() == 1
