@@ -1,5 +1,6 @@
 """`make bench-pages`: the summary page and the exports of a consultation with 300
-paragraphs and 2,000 comments (a tenth hidden, half answered, summary published).
+paragraphs and 2,000 comments (a tenth hidden, half answered, summary published), and the
+discussion pages and a comment POST of an open one of the same size (bench/discussion.py).
 
 For each URL: the time of the first request (which renders the output and caches it,
 comments/responses/render_cache.py), then the median and p95 over BENCH_ROUNDS requests through the WSGI app,
@@ -30,6 +31,7 @@ from app.extensions import db  # noqa: E402
 from app.markup import render_comment  # noqa: E402
 from app.models import Organization, User  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
+from bench import discussion  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.responses.official import DECISIONS, OfficialResponse  # noqa: E402
 from comments.responses.summary import publish_summary  # noqa: E402
@@ -132,6 +134,7 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         build(rng)
+        discussion.build_open(rng, sentence, PARAGRAPHS, COMMENTS)
     client = app.test_client()
     for url in URLS:
         with app.app_context():
@@ -152,6 +155,7 @@ def main() -> None:
             "meets_target": median <= TARGET_RATIO * yardstick,
         }
         print(f"{url}: {results['pages'][url]}")
+    results["discussion"] = discussion.measure(app, client, tmp, timed, ROUNDS)
     results["target_ratio"] = TARGET_RATIO
     results["authoring"] = run_authoring(app, ROUNDS)  # the officials' dashboard, preview, reminders
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

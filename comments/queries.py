@@ -1,16 +1,23 @@
-"""Loading what a discussion page shows, in a fixed number of queries."""
+"""Loading what the discussion pages show, in a fixed number of queries and in pages: a
+draft with per-paragraph counts, the newest comments, and threads PAGE_SIZE roots at a time
+(newest first, cursor `before=<id>`). Nothing here loads a whole discussion."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.extensions import db
+from app.models import Organization
 from comments.models import Comment
 from comments.answers import published_answers
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
+
+PAGE_SIZE = 20
+NEWEST = 5
+WHOLE_DRAFT = ""  # the scope of comments on the whole draft (no paragraph)
 
 
 @dataclass(frozen=True)
@@ -23,89 +30,198 @@ class VersionNote:
 
 
 @dataclass
-class Discussion:
+class Draft:
+    """The consultation's published draft and how many visible comments each paragraph has."""
+
     consultation: Consultation
     documents: list[tuple[Document, DocumentVersion | None]]
     paragraphs: dict[str, Paragraph]
-    roots: list[Comment]
+    counts: Counter
+    visible_total: int
+
+
+@dataclass
+class Discussion:
+    """Some threads of a consultation (`roots` with their `replies`) and what their cards
+    show: the paragraph each is about, version notes and published responses."""
+
+    consultation: Consultation
+    roots: list[Comment] = field(default_factory=list)
     replies: dict[int, list[Comment]] = field(default_factory=dict)
-    counts: Counter = field(default_factory=Counter)
-    visible_total: int = 0
+    paragraphs: dict[str, Paragraph] = field(default_factory=dict)
     version_notes: dict[int, VersionNote] = field(default_factory=dict)
     # The authority's published answers, by comment id (once the summary is out).
     responses: dict = field(default_factory=dict)
+    # The id to continue from (`before=`) when older roots exist.
+    older: int | None = None
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]
-
-    def roots_on_removed_paragraphs(self) -> list[Comment]:
-        return [c for c in self.roots if c.paragraph_anchor and c.paragraph_anchor not in self.paragraphs]
-
-    def paragraph_choices(self) -> list[tuple[str, str]]:
-        return [(a, f"{p.number} {p.excerpt(60)}") for a, p in self.paragraphs.items()]
 
 
 def load_consultation(slug: str) -> Consultation | None:
     return Consultation.with_draft(slug)
 
 
-def load_discussion(consultation: Consultation, *, anchor: str | None = None, org_slug: str | None = None) -> Discussion:
+def load_draft(consultation: Consultation) -> Draft:
+    """`consultation` loaded with its draft (Consultation.with_draft) and the counts."""
     documents = [(d, d.latest_version) for d in consultation.documents]
     paragraphs = {p.anchor: p for _, v in documents if v for p in v.paragraphs}
-    query = (
-        select(Comment)
-        .where(Comment.consultation_id == consultation.id)
-        .options(selectinload(Comment.author), selectinload(Comment.organization))
-        .order_by(Comment.created_at, Comment.id)
+    rows = db.session.execute(
+        select(Comment.paragraph_anchor, func.count())
+        .where(Comment.consultation_id == consultation.id, Comment.visible())
+        .group_by(Comment.paragraph_anchor)
+    ).all()
+    counts = Counter({anchor: n for anchor, n in rows})
+    return Draft(consultation, documents, paragraphs, counts, sum(counts.values()))
+
+
+def visible_count(consultation: Consultation, anchor: str | None = None, org_slug: str | None = None,
+                  *, threads: bool = False) -> int:
+    """Visible comments (replies included, or only the threads' roots) in a scope: a
+    paragraph, the whole draft (WHOLE_DRAFT), an organization, or the consultation."""
+    query = select(func.count()).select_from(Comment).where(
+        Comment.consultation_id == consultation.id, Comment.visible()
     )
-    comments = db.session.scalars(query).all()
-    visible = [c for c in comments if c.is_visible]
-    discussion = Discussion(
-        consultation=consultation,
-        documents=documents,
-        paragraphs=paragraphs,
-        roots=[],
-        counts=Counter(c.paragraph_anchor for c in visible),
-        visible_total=len(visible),
-    )
-    replies = defaultdict(list)
-    for comment in comments:
-        if comment.parent_id is None:
-            discussion.roots.append(comment)
-        else:
-            replies[comment.parent_id].append(comment)
-    discussion.replies = dict(replies)
-    discussion.version_notes = _version_notes(consultation, comments)
-    if consultation.status == "summarized":
-        discussion.responses = published_answers(c.id for c in visible)
-    if anchor is not None:
-        discussion.roots = [c for c in discussion.roots if c.paragraph_anchor == anchor]
+    if threads:
+        query = query.where(Comment.parent_id.is_(None))
+    query = _scoped(query, anchor, org_slug)
+    return db.session.scalar(query) or 0
+
+
+def _scoped(query, anchor: str | None, org_slug: str | None):
+    if anchor == WHOLE_DRAFT:
+        query = query.where(Comment.paragraph_anchor.is_(None))
+    elif anchor is not None:
+        query = query.where(Comment.paragraph_anchor == anchor)
     if org_slug:
-        discussion.roots = [
-            c for c in discussion.roots
-            if c.is_visible and c.organization and c.organization.slug == org_slug
-        ]
+        organization = select(Organization.id).where(Organization.slug == org_slug).scalar_subquery()
+        query = query.where(Comment.organization_id == organization, Comment.visible())
+    return query
+
+
+def _roots(consultation: Consultation):
+    return (
+        select(Comment)
+        .where(Comment.consultation_id == consultation.id, Comment.parent_id.is_(None))
+        .options(joinedload(Comment.author), joinedload(Comment.organization))
+        .order_by(Comment.id.desc())
+    )
+
+
+def load_thread_page(
+    consultation: Consultation,
+    *,
+    anchor: str | None = None,
+    org_slug: str | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+    include: int | None = None,
+) -> Discussion:
+    """One page of threads, newest first: roots on `anchor` (WHOLE_DRAFT for the whole
+    draft, None for all) or by an organization, older than the root id `before`. The first
+    page also shows the root `include` (the one just posted, which others may have pushed
+    down meanwhile) when it is in scope."""
+    query = _scoped(_roots(consultation), anchor, org_slug)
+    if before is not None:
+        query = query.where(Comment.id < before)
+    roots = list(db.session.scalars(query.limit(size + 1)).unique())
+    older = roots[size - 1].id if len(roots) > size else None
+    roots = roots[:size]
+    if before is None:
+        roots = _with_included(roots, include, _scoped(_roots(consultation), anchor, org_slug))
+    return _with_context(consultation, roots, older)
+
+
+def _with_included(roots: list[Comment], include: int | None, query) -> list[Comment]:
+    if include is None or any(c.id == include for c in roots):
+        return roots
+    extra = db.session.scalars(query.where(Comment.id == include)).unique().first()
+    return [extra, *roots] if extra is not None else roots
+
+
+def load_newest(
+    consultation: Consultation, *, skip_anchor: str | None = None, include: int | None = None
+) -> tuple[Discussion, Discussion]:
+    """The NEWEST threads on the whole draft, and the NEWEST on paragraphs (leaving out
+    `skip_anchor`, whose thread the page shows in full); with the root `include` (just
+    posted) among them."""
+    general_query = _scoped(_roots(consultation), WHOLE_DRAFT, None)
+    general = _with_included(list(db.session.scalars(general_query.limit(NEWEST)).unique()), include, general_query)
+    on_paragraphs = _roots(consultation).where(Comment.paragraph_anchor.is_not(None))
+    if skip_anchor:
+        on_paragraphs = on_paragraphs.where(Comment.paragraph_anchor != skip_anchor)
+    newest = list(db.session.scalars(on_paragraphs.limit(NEWEST)).unique())
+    if not any(c.id == include for c in general):
+        newest = _with_included(newest, include, on_paragraphs)
+    both = _with_context(consultation, general + newest, None)
+    return (
+        _part(both, general),
+        _part(both, newest),
+    )
+
+
+def _part(whole: Discussion, roots: list[Comment]) -> Discussion:
+    return Discussion(whole.consultation, roots, whole.replies, whole.paragraphs, whole.version_notes, whole.responses)
+
+
+def _with_context(consultation: Consultation, roots: list[Comment], older: int | None) -> Discussion:
+    """The roots' replies, paragraphs, version notes and responses: a few queries whatever
+    the number of roots."""
+    discussion = Discussion(consultation, roots, older=older)
+    replies = defaultdict(list)
+    for reply in db.session.scalars(
+        select(Comment)
+        .where(Comment.parent_id.in_([c.id for c in roots]))
+        .options(joinedload(Comment.author), joinedload(Comment.organization))
+        .order_by(Comment.created_at, Comment.id)
+    ).unique():
+        replies[reply.parent_id].append(reply)
+    discussion.replies = dict(replies)
+    comments = roots + [r for rs in replies.values() for r in rs]
+    discussion.paragraphs, discussion.version_notes = _paragraph_context(consultation, comments)
+    if consultation.status == "summarized":
+        discussion.responses = published_answers(c.id for c in comments if c.is_visible)
     return discussion
 
 
-def _version_notes(consultation: Consultation, comments) -> dict[int, VersionNote]:
-    """Which comments are about a paragraph that a later published version changed or removed."""
-    versions = {v.id: (v, d.latest_version) for d in consultation.documents for v in d.versions}
-    anchors_of = {version_id: version.by_anchor() for version_id, (version, _) in versions.items()}
+def _paragraph_context(consultation: Consultation, comments: list[Comment]):
+    """The latest published paragraphs the comments are about, and which comments are about
+    a paragraph that a later published version changed or removed: two queries."""
+    anchors = {c.paragraph_anchor for c in comments if c.paragraph_anchor}
+    versions = {
+        v.id: v for v in db.session.scalars(
+            select(DocumentVersion)
+            .join(Document, Document.id == DocumentVersion.document_id)
+            .where(Document.consultation_id == consultation.id)
+        )
+    }
+    latest: dict[int, DocumentVersion] = {}
+    for version in versions.values():
+        if version.is_published and (version.document_id not in latest or version.number > latest[version.document_id].number):
+            latest[version.document_id] = version
+    wanted = {v.id for v in latest.values()} | {c.version_id for c in comments if c.version_id in versions}
+    found = db.session.scalars(
+        select(Paragraph).where(Paragraph.anchor.in_(anchors), Paragraph.version_id.in_(wanted))
+    ).all()
+    by_version_anchor = {(p.version_id, p.anchor): p for p in found}
+    latest_ids = {v.id for v in latest.values()}
+    current = {p.anchor: p for p in found if p.version_id in latest_ids}
     notes = {}
     for comment in comments:
         if not comment.paragraph_anchor or comment.version_id not in versions:
             continue
-        written, latest = versions[comment.version_id]
-        if latest is None or written is latest or written.number > latest.number:
+        written = versions[comment.version_id]
+        now_version = latest.get(written.document_id)
+        if now_version is None or written is now_version or written.number > now_version.number:
             continue
-        before = anchors_of[written.id].get(comment.paragraph_anchor)
-        now = anchors_of[latest.id].get(comment.paragraph_anchor)
+        before = by_version_anchor.get((written.id, comment.paragraph_anchor))
+        now = by_version_anchor.get((now_version.id, comment.paragraph_anchor))
         if now is None:
-            notes[comment.id] = VersionNote("removed", written.number, latest.number)
+            notes[comment.id] = VersionNote("removed", written.number, now_version.number)
         elif before is not None and before.content_hash != now.content_hash:
-            notes[comment.id] = VersionNote("changed", written.number, latest.number)
-    return notes
+            notes[comment.id] = VersionNote("changed", written.number, now_version.number)
+    return current, notes
 
 
 def load_comment(comment_id: int) -> Comment | None:
@@ -121,3 +237,23 @@ def load_comment(comment_id: int) -> Comment | None:
             selectinload(Comment.revisions),
         )
     )
+
+
+def load_permalink_thread(root: Comment) -> Discussion:
+    """The thread of a permalink page (its replies are loaded with the comment)."""
+    return _with_context(root.consultation, [root], None)
+
+
+
+def paragraph_choices(consultation: Consultation) -> list[tuple[str, str]]:
+    """(anchor, "2.3 Beginning of the text…") of the latest published paragraphs in one
+    query (the comment form's paragraph menu)."""
+    paragraphs = db.session.scalars(
+        select(Paragraph)
+        .join(DocumentVersion, DocumentVersion.id == Paragraph.version_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Paragraph.version_id.in_(DocumentVersion.latest_published_ids([consultation.id])))
+        .options(load_only(Paragraph.anchor, Paragraph.number, Paragraph.text))
+        .order_by(Document.ordinal, Document.id, Paragraph.ordinal)
+    )
+    return [(p.anchor, f"{p.number} {p.excerpt(60)}") for p in paragraphs]

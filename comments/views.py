@@ -1,8 +1,8 @@
-"""Public discussion pages: a consultation with its draft and comments, comment
-lists, permalinks, and posting, replying and editing."""
+"""Public discussion pages: a consultation with its draft and newest comments, threads in
+pages, permalinks, and posting, replying and editing."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,7 +11,17 @@ from app.extensions import db, limiter, login_manager
 from app.input_guard import database_id
 from comments.forms import CommentForm, EditCommentForm
 from comments.models import Comment
-from comments.queries import Discussion, load_comment, load_consultation, load_discussion
+from comments.page_parts import cached, compose, discussion_stamp, for_readers, insert_at, marker
+from comments.queries import (
+    WHOLE_DRAFT,
+    load_comment,
+    load_draft,
+    load_newest,
+    load_permalink_thread,
+    load_thread_page,
+    paragraph_choices,
+    visible_count,
+)
 from comments.services import (
     AlreadyPosted,
     CommentError,
@@ -23,10 +33,11 @@ from comments.services import (
 from consultations.models import Consultation
 
 bp = Blueprint("comments", __name__)
+WHOLE = "whole"  # ?paragraph=whole: the comments on the whole draft
 
 
-def _consultation_or_404(slug: str, loader=load_consultation):
-    consultation = loader(slug)
+def _consultation_or_404(slug: str) -> Consultation:
+    consultation = Consultation.by_slug(slug)
     if consultation is None or not consultation.is_visible_to(current_user):
         abort(404)
     return consultation
@@ -39,69 +50,155 @@ def _comment_form(anchor: str | None = None) -> CommentForm:
     return form
 
 
-def _for_display(form: CommentForm, discussion: Discussion) -> CommentForm:
+def _for_display(form: CommentForm, consultation: Consultation, show_paragraph: bool = True) -> CommentForm:
     """The choices and the one-time token of a rendered form; a POST needs no choices
-    (the service checks the values)."""
+    (the service checks the values). Only a form that is shown gets its choices."""
     form.issue_submission_token()
-    form.paragraph.choices = [("", _l("The whole draft"))] + discussion.paragraph_choices()
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and consultation.status == "open":
+        if show_paragraph:
+            form.paragraph.choices = [("", _l("The whole draft"))] + paragraph_choices(consultation)
         choices = [(o.slug, o.name) for o in current_user.organizations]
-        if discussion.consultation.commenters == "registered":
+        if consultation.commenters == "registered":
             choices.insert(0, ("", _l("Myself (as an individual)")))
         form.organization.choices = choices
     return form
 
 
-def _render_discussion(template: str, discussion: Discussion, form: CommentForm, status: int = 200, **extra):
-    return (
-        render_template(template, discussion=discussion, consultation=discussion.consultation, form=form, **extra),
-        status,
-    )
-
-
 @bp.get("/consultations/<slug>/")
 def consultation(slug: str):
     consultation = _consultation_or_404(slug)
-    discussion = load_discussion(consultation)
-    return render_template(
-        "comments/consultation.html",
-        discussion=discussion,
-        consultation=consultation,
-        form=_for_display(_comment_form(), discussion),
-        opened=request.args.get("open", ""),
-    )
+    return _consultation_page(consultation, _for_display(_comment_form(), consultation), request.args.get("open", ""))
+
+
+def _consultation_page(consultation: Consultation, form: CommentForm, opened: str, status: int = 200):
+    """The draft (the same for everyone, built once per change), the info box, the opened
+    paragraph's newest threads and the newest comments (each the same for every
+    anonymous reader), and the form."""
+    stamp = discussion_stamp(consultation)
+    draft = cached(consultation, "draft", lambda: _render_draft(consultation), stamp)
+    info = for_readers(consultation, "info-box", lambda: _render_info_box(consultation), stamp)
+    chunks = insert_at([draft], "info-box", info)
+    posted = _just_posted()
+    if opened and marker(f"thread:{opened}").encode("ascii") in draft:
+        thread = for_readers(consultation, f"opened:{opened}",
+                             lambda: _render_opened(consultation, opened, posted), stamp)
+        chunks = insert_at(chunks, f"thread:{opened}", thread)
+    else:
+        opened = ""
+    newest = for_readers(consultation, f"newest:{opened}", lambda: _render_newest(consultation, opened, posted), stamp)
+    response = compose("comments/consultation.html", {"draft": chunks, "newest": [newest]},
+                       consultation=consultation, form=form)
+    response.status_code = status
+    return response
+
+
+def _render_draft(consultation: Consultation) -> str:
+    Consultation.with_draft(consultation.slug)  # documents, versions, paragraphs into the session
+    draft = load_draft(consultation)
+    return render_template("comments/_draft.html", discussion=draft, consultation=consultation)
+
+
+def _render_info_box(consultation: Consultation) -> str:
+    return render_template("comments/_info_box.html", consultation=consultation,
+                           visible_total=visible_count(consultation))
+
+
+def _render_opened(consultation: Consultation, anchor: str, posted: int | None) -> str:
+    discussion = load_thread_page(consultation, anchor=anchor, include=posted)
+    return render_template("comments/_opened_thread.html", discussion=discussion, consultation=consultation,
+                           anchor=anchor, number=discussion.paragraphs[anchor].number if anchor in discussion.paragraphs
+                           else latest_paragraph(consultation, anchor).number)
+
+
+def _render_newest(consultation: Consultation, opened: str, posted: int | None) -> str:
+    general, on_paragraphs = load_newest(consultation, skip_anchor=opened or None, include=posted)
+    return render_template("comments/_newest.html", general=general, on_paragraphs=on_paragraphs,
+                           consultation=consultation, general_total=visible_count(consultation, WHOLE_DRAFT))
+
+
+def _scope() -> str | None:
+    """?paragraph=: an anchor, WHOLE_DRAFT for `whole`, or None (every comment)."""
+    value = request.args.get("paragraph") or None
+    return WHOLE_DRAFT if value == WHOLE else value
+
+
+def _cursor() -> int | None:
+    value = request.args.get("before")
+    if value is None:
+        return None
+    return database_id(value) or abort(400)
 
 
 @bp.route("/consultations/<slug>/comments/", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def comment_list(slug: str):
-    anchor = request.args.get("paragraph") or None
+    consultation = _consultation_or_404(slug)
+    scope = _scope()
     org_slug = request.args.get("organization") or None
-    form = _comment_form(anchor)
+    paragraph = latest_paragraph(consultation, scope) if scope else None
+    if scope and paragraph is None:
+        abort(404)
+    form = _comment_form(scope)
     status = 200
     if request.method == "POST":
-        # Posting loads only the consultation; the discussion only to show the form again.
-        consultation = _consultation_or_404(slug, Consultation.by_slug)
-        if anchor is not None and latest_paragraph(consultation, anchor) is None:
-            abort(404)
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         result = _handle_post(consultation, form)
         if not isinstance(result, int):
             return result
         status = result
-    consultation = _consultation_or_404(slug)
-    discussion = load_discussion(consultation, anchor=anchor, org_slug=org_slug)
-    if anchor is not None and anchor not in discussion.paragraphs:
-        abort(404)
-    return _render_discussion(
-        "comments/list.html",
-        discussion,
-        _for_display(form, discussion),
-        status,
-        paragraph=discussion.paragraphs.get(anchor) if anchor else None,
-        organization_filter=org_slug,
+        if request.form.get("origin") == "consultation":
+            return _consultation_page(consultation, _for_display(form, consultation), "", status)
+    before = _cursor()
+    if request.method == "GET" and request.args.get("fragment") == "1":
+        return _threads(consultation, scope, org_slug, before)
+    stamp = discussion_stamp(consultation)
+    posted = _just_posted()
+    body = for_readers(
+        consultation, f"list:{scope}:{org_slug}:{before}",
+        lambda: _render_list_body(consultation, scope, org_slug, before, posted), stamp,
     )
+    response = compose(
+        "comments/list.html", {"threads": [body]}, consultation=consultation,
+        form=_for_display(form, consultation, show_paragraph=scope is None), paragraph=paragraph,
+        whole_draft=scope == WHOLE_DRAFT, organization_filter=org_slug,
+    )
+    response.status_code = status
+    return response
+
+
+def _page_url(consultation: Consultation, scope: str | None, org_slug: str | None, before: int | None, **extra) -> str:
+    paragraph = WHOLE if scope == WHOLE_DRAFT else scope
+    return url_for("comments.comment_list", slug=consultation.slug, paragraph=paragraph,
+                   organization=org_slug, before=before, **extra)
+
+
+def _render_list_body(consultation, scope, org_slug, before, posted) -> str:
+    discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, before=before, include=posted)
+    return render_template(
+        "comments/_list_body.html", discussion=discussion, consultation=consultation, scoped=scope is not None,
+        total=visible_count(consultation, scope, org_slug, threads=True), before=before,
+        newest_url=_page_url(consultation, scope, org_slug, None),
+        older_url=_page_url(consultation, scope, org_slug, discussion.older) if discussion.older else None,
+        fragment_url=_page_url(consultation, scope, org_slug, discussion.older, fragment=1) if discussion.older else None,
+    )
+
+
+def _threads(consultation, scope, org_slug, before):
+    """A page of threads without the page around it, for the script that shows them in place."""
+    stamp = discussion_stamp(consultation)
+
+    def build() -> str:
+        discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, before=before)
+        return render_template(
+            "comments/_threads.html", discussion=discussion, consultation=consultation,
+            heading="h4" if scope else "h3",
+            older_url=_page_url(consultation, scope, org_slug, discussion.older) if discussion.older else None,
+            fragment_url=_page_url(consultation, scope, org_slug, discussion.older, fragment=1) if discussion.older else None,
+        )
+
+    body = for_readers(consultation, f"fragment:{scope}:{org_slug}:{before}", build, stamp)
+    return body, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _handle_post(consultation: Consultation, form: CommentForm):
@@ -129,10 +226,19 @@ def _handle_post(consultation: Consultation, form: CommentForm):
             form.submission_token.data = ""  # the text goes out again with a fresh token
             return 409
         return 422 if error.field != "form" else 403
-    location = _comment_url(comment)
+    location = _landing_url(comment)
     db.session.commit()
-    flash(_("Your comment has been published."), "success")
+    # Told beside the comment on the page landed on (see _just_posted).
+    session["posted_comment"] = comment.id
     return redirect(location)
+
+
+def _just_posted() -> int | None:
+    """The comment this user has just posted, once: its card says so and is highlighted."""
+    if "posted_comment" not in session:  # reading leaves a reader's session untouched
+        return None
+    g.posted_comment = database_id(session.pop("posted_comment"))
+    return g.posted_comment
 
 
 def _post_once(consultation: Consultation, arguments: dict) -> Comment:
@@ -158,10 +264,25 @@ def _int_or_400(value: str) -> int:
 
 
 def _comment_url(comment: Comment) -> str:
+    """Where a comment is shown: a reply or an edited comment in its thread's permalink
+    page; a new thread first among the newest of its paragraph (opened) or of the draft."""
+    if comment.parent_id or comment.edited_at:
+        root_id = comment.parent_id or comment.id
+        return url_for("comments.permalink", comment_id=root_id, _anchor=comment.anchor_id)
     params = {"slug": comment.consultation.slug, "_anchor": comment.anchor_id}
     if comment.paragraph_anchor:
         params["open"] = comment.paragraph_anchor
     return url_for("comments.consultation", **params)
+
+
+def _landing_url(comment: Comment) -> str:
+    """The page the comment was posted from, with the comment first on it: a paragraph's
+    (or the whole draft's) comment page, else where _comment_url shows it."""
+    scope = request.args.get("paragraph")
+    if scope and not comment.parent_id:
+        return url_for("comments.comment_list", slug=comment.consultation.slug, paragraph=scope,
+                       _anchor=comment.anchor_id)
+    return _comment_url(comment)
 
 
 def _visible_comment_or_404(comment_id: int) -> Comment:
@@ -175,8 +296,9 @@ def _visible_comment_or_404(comment_id: int) -> Comment:
 def permalink(comment_id: int):
     comment = _visible_comment_or_404(comment_id)
     root = comment.parent or comment
-    discussion = load_discussion(comment.consultation)
-    form = _for_display(_comment_form(), discussion)
+    _just_posted()
+    discussion = load_permalink_thread(root)
+    form = _for_display(_comment_form(), comment.consultation, show_paragraph=False)
     form.parent.data = str(root.id)
     return render_template(
         "comments/permalink.html",

@@ -10,17 +10,15 @@ a hidden comment never outlives its hiding in a cached copy. What the stamp cann
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from typing import Callable
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.i18n import current_locale
+from app.render_cache import render_cache
 from comments.models import Comment
 from comments.moderation.models import ModerationEvent
 from comments.responses.summary import Summary
@@ -59,56 +57,12 @@ def content_stamp(consultation: Consultation) -> tuple:
     return tuple(row) + own
 
 
-class RenderCache:
-    """A byte-bounded LRU of rendered outputs; thread-safe, entries expire after `ttl`."""
-
-    def __init__(self, max_bytes: int, ttl: float) -> None:
-        self.max_bytes, self.ttl = max_bytes, ttl
-        self._entries: OrderedDict[tuple, tuple[float, object, int]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if time.monotonic() - entry[0] > self.ttl:
-                self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: tuple, value, size: int) -> None:
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                self._drop(key)
-            self._entries[key] = (time.monotonic(), value, size)
-            self._size += size
-            while self._size > self.max_bytes:
-                self._drop(next(iter(self._entries)))
-
-    def _drop(self, key: tuple) -> None:
-        _, _, size = self._entries.pop(key)
-        self._size -= size
-
-
-def _cache() -> RenderCache:
-    cache = current_app.extensions.get("kuulo_render_cache")
-    if cache is None:
-        cache = RenderCache(current_app.config["RENDER_CACHE_MAX_BYTES"], current_app.config["RENDER_CACHE_SECONDS"])
-        current_app.extensions["kuulo_render_cache"] = cache
-    return cache
-
-
 def rendered(consultation: Consultation, kind: str, build: Callable[[], bytes]) -> bytes:
     """The output `build()` makes for this consultation, language and kind, built at most
     once per change of the consultation's content."""
     # Earlier stamps of the same output are left to age out of the LRU.
     key = (consultation.id, kind, current_locale(), content_stamp(consultation))
-    cache = _cache()
+    cache = render_cache()
     value = cache.get(key)
     if value is None:
         value = build()

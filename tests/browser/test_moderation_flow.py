@@ -49,12 +49,16 @@ def test_keyboard_report_then_official_hides(page, live_server, scenario):
     page.goto(f"/consultations/{data.slug}/")
     expect(page.locator("html")).to_have_attribute("lang", "fi")
 
-    # Keyboard only: open the paragraph's comment thread and reach its "Ilmianna" link.
-    summary_text = live.t("Show comments on paragraph %(number)s", number=data.number)
-    tab_to(page, lambda f: f["tag"] == "summary" and f["text"].strip() == summary_text, max_steps=80)
+    # Keyboard only: open the paragraph's comment thread (its count shows it in place) and
+    # reach its "Ilmianna" link.
+    count_text = live.nt("%(num)d comment", "%(num)d comments", 1)
+    paragraph_word = live.t("paragraph")
+    tab_to(page, lambda f: f["tag"] == "a" and f["text"].strip() == f"{count_text} – {paragraph_word} {data.number}",
+           max_steps=80)
     page.keyboard.press("Enter")
     paragraph = page.locator(f'[id="{data.anchor}"]')
-    expect(paragraph.locator("details")).to_have_attribute("open", "")
+    expect(paragraph.locator(".para-comments")).to_be_visible()
+    expect(paragraph.locator(".para-count")).to_have_attribute("aria-expanded", "true")
     report_text = live.t("Report")
     tab_to(page, lambda f: f["tag"] == "a" and f["text"].strip().startswith(report_text), max_steps=10)
     href = page.evaluate("() => document.activeElement.getAttribute('href')")

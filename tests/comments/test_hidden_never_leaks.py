@@ -138,7 +138,8 @@ def info_box_count(page: str, slug: str) -> int:
 
 
 def paragraph_count(page: str, slug: str, anchor: str) -> int:
-    return int(re.search(rf'href="/consultations/{slug}/comments/\?paragraph={anchor}">\s*(\d+)', page).group(1))
+    # The draft links relatively (the page is /consultations/<slug>/).
+    return int(re.search(rf'href="(?:/consultations/{slug}/)?comments/\?paragraph={anchor}">\s*(\d+)', page).group(1))
 
 
 # --- the pages -----------------------------------------------------------------------------

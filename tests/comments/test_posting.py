@@ -16,7 +16,10 @@ from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
 
 FINNISH_MOMENT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}")
 HELSINKI = ZoneInfo("Europe/Helsinki")
-LOCATION = re.compile(r"/consultations/(?P<slug>[a-z0-9-]+)/(?:\?open=(?P<open>[\w-]+))?#comment-(?P<id>\d+)$")
+# A new thread lands on the consultation page (its paragraph opened), a reply in its thread.
+LOCATION = re.compile(
+    r"(?:/consultations/(?P<slug>[a-z0-9-]+)/(?:\?open=(?P<open>[\w-]+))?|/comments/(?P<root>\d+))#comment-(?P<id>\d+)$"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -92,7 +95,8 @@ def test_comment_on_the_whole_draft(client, login_as, setting):
     assert comment.body_source == "Luonnos on **selkeä**."
 
     html = client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True)
-    card = re.search(rf'<article class="comment" id="comment-{comment_id}">(.*?)</article>', html, re.S)
+    # Just posted: highlighted, with the success message in the card.
+    card = re.search(rf'<article class="comment just-posted" id="comment-{comment_id}">(.*?)</article>', html, re.S)
     assert card, "comment card with its anchor"
     card = card.group(1)
     assert "Rantakylän Kyläyhdistys ry" in card
@@ -129,7 +133,7 @@ def test_comment_on_a_paragraph(client, login_as, setting):
     end = html.index('class="para ', start)
     block = html[start:end]
     assert f'id="comment-{comment_id}"' in block
-    assert "<details class=\"para-comments\" open>" in block
+    assert "<details class=\"para-comments\" open" in block
     assert t("On paragraph") in block
     assert f">{paragraph.number}</a>" in block
     assert "Rantakylän Kyläyhdistys ry" in block and "Riikka Rantala" in block
@@ -346,7 +350,7 @@ def test_reply_is_shown_under_its_comment(client, make_org, make_user, make_comm
         html = client.get(url).get_data(as_text=True)
         root_at = html.index(f'id="comment-{root.id}"')
         replies_at = html.index('<div class="replies">', root_at)
-        reply_at = html.index(f'<article class="comment reply" id="comment-{reply_id}"', replies_at)
+        reply_at = html.index(f'id="comment-{reply_id}"', replies_at)
         assert root_at < replies_at < reply_at
         assert "Vesa Vastaaja" in html and "Samaa mieltä." in html
 

@@ -1,6 +1,7 @@
 """The discussion pages make a fixed number of SQL queries, however many comments there are."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Membership, Organization, User
 from app.timeutil import utcnow
+from comments.queries import PAGE_SIZE
 from comments.services import post_comment
 from tests.conftest import FreshContextClient, counting_queries, csrf_from, login, paragraphs_of
 
@@ -109,7 +111,8 @@ def test_same_query_count_with_10_and_500_comments_logged_in(client, small_and_l
     login(client, users[0])
     anchor = paragraphs_of(small)[1].anchor
     small_html = client.get(f"/consultations/{small.slug}/").get_data(as_text=True)
-    assert "/edit" in small_html and 'name="body"' in small_html
+    assert 'name="body"' in small_html
+    assert "/edit" in client.get(f"/consultations/{small.slug}/comments/").get_data(as_text=True)
     for page in PAGES:
         small_queries = queries_for(client, page.format(slug=small.slug, anchor=anchor))
         large_queries = queries_for(client, page.format(slug=large.slug, anchor=anchor))
@@ -117,11 +120,24 @@ def test_same_query_count_with_10_and_500_comments_logged_in(client, small_and_l
 
 
 def test_large_page_really_shows_the_comments(client, small_and_large):
-    """Guard against a fixed query count that comes from not showing comments at all."""
+    """Guard against a fixed query count that comes from not showing comments at all: the
+    consultation page shows the newest threads, and the comment list's pages, followed
+    through their "older" links, show every comment once, at most PAGE_SIZE threads each."""
     _, _, large, large_comments = small_and_large
     html = client.get(f"/consultations/{large.slug}/").get_data(as_text=True)
-    for comment in large_comments:
+    newest_roots = sorted((c for c in large_comments if c.parent_id is None), key=lambda c: c.id)[-3:]
+    for comment in newest_roots:
         assert f'id="comment-{comment.id}"' in html
+    seen, url, pages = [], f"/consultations/{large.slug}/comments/", 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        pages += 1
+        assert page.count('<div class="thread">') <= PAGE_SIZE
+        seen += [int(n) for n in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', page)]
+        older = re.search(r'<p class="more-comments"><a href="([^"]+)"', page)
+        url = older.group(1).replace("&amp;", "&") if older else None
+    assert sorted(seen) == sorted(c.id for c in large_comments)
+    assert pages > 1
 
 
 def test_permalink_query_count_does_not_grow_with_replies(client, small_and_large):

@@ -165,7 +165,7 @@ def test_identical_paragraphs_stay_apart(app, client, make_org, path):
     for p in (first, second):
         response = client.get(f"/consultations/text-dup/comments/?paragraph={p.anchor}")
         assert response.status_code == 200
-        assert f"/consultations/text-dup/comments/?paragraph={p.anchor}" in client.get(
+        assert f'href="comments/?paragraph={p.anchor}"' in client.get(
             "/consultations/text-dup/"
         ).get_data(as_text=True)
 
