@@ -105,7 +105,9 @@ def _quote(text: str, length: int = 60) -> str:
 
 
 def guesses_of(blocks: list[Block], source_format: str) -> list:
-    """What the importer decided without being told, for the official to check."""
+    """What the importer decided without being told, for the official to check. Besides
+    the guesses of reading a file, a short all-bold paragraph is pointed out whatever the
+    source: it is usually a heading (shown again on every preview until it is fixed)."""
     found = []
     if source_format == "text":
         for block in blocks:
@@ -115,16 +117,15 @@ def guesses_of(blocks: list[Block], source_format: str) -> list:
         items = sum(1 for b in blocks if b.kind == "list_item")
         if items:
             found.append(_l("%(n)d lines beginning with a bullet were taken as list items.", n=items))
-    if source_format == "docx":
-        for block in blocks:
-            if (block.kind == "paragraph" and len(block.text) <= BOLD_HEADING_MAX_CHARS
-                    and block.html.startswith("<strong>") and block.html.endswith("</strong>")
-                    and _looks_like_heading(block.text)):
-                found.append(_l("“%(text)s” is bold but has no heading style, so it was taken as a paragraph.",
-                                text=_quote(block.text)))
-            if block.kind == "list_item" and block.marker and not re.fullmatch(r"\d+[.)]", block.marker):
-                found.append(_l("The list item “%(text)s” keeps its marker %(marker)s as text.",
-                                text=_quote(block.text), marker=block.marker))
+    for block in blocks:
+        if (block.kind == "paragraph" and len(block.text) <= BOLD_HEADING_MAX_CHARS
+                and block.html.startswith("<strong>") and block.html.endswith("</strong>")
+                and _looks_like_heading(block.text)):
+            found.append(_l("“%(text)s” is bold but has no heading style, so it was taken as a paragraph.",
+                            text=_quote(block.text)))
+        if block.kind == "list_item" and block.marker and not re.fullmatch(r"\d+[.)]", block.marker):
+            found.append(_l("The list item “%(text)s” keeps its marker %(marker)s as text.",
+                            text=_quote(block.text), marker=block.marker))
     for block in blocks:
         if block.kind == "table":
             found.append(_l("A table (“%(text)s”) was kept as a table; its first row is the header row.",

@@ -32,7 +32,7 @@ def moment_field(label):
 
 class ContactForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
     email = StringField(_l("Email"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
 

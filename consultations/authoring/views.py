@@ -12,7 +12,7 @@ from wtforms import SelectField
 
 from app.extensions import db
 from consultations.authoring.dashboard import GROUPS, dashboard, managed_organizations
-from consultations.authoring.drafts import parse_parts, preview_parts, read_upload
+from consultations.authoring.drafts import guesses_of, parse_parts, preview_parts, read_upload
 from consultations.authoring.forms import NewConsultationForm
 from consultations.authoring.services import Contact, FieldError, Part, create_draft, suggest_slug
 from consultations.services import ConsultationError
@@ -132,6 +132,7 @@ def new():
     except ConsultationError as error:
         form.form_errors.append(str(error))
         return _render_new(form, 422, guesses=guesses)
+    guesses = [g or guesses_of(blocks, "markdown") for g, blocks in zip(guesses, parsed)]
     preview = list(zip([e.form.title.data for e in form.parts.entries], preview_parts(parsed)))
     if action == "preview" or not uploads_ok:
         return _render_new(form, 200 if uploads_ok else 422, preview, guesses)
