@@ -11,12 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 
 ROLES = ("member", "official", "admin")
 ORGANIZATION_KINDS = ("authority", "association", "foundation", "company", "other")
 # A membership's role: an organization's admins decide who may join it (app/joining/).
 MEMBERSHIP_ROLES = ("member", "admin")
+# The interface languages a person can choose (config LANGUAGES).
+LOCALES = ("fi", "sv", "en")
+# Notices of followed consultations (consultations/following/).
+NOTIFICATION_MODES = ("immediate", "daily")
 _BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -50,6 +55,8 @@ class Organization(db.Model):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization")
 
+    __table_args__ = (one_of("kind", ORGANIZATION_KINDS),)
+
     def __repr__(self) -> str:
         return f"<Organization {self.slug}>"
 
@@ -71,7 +78,12 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("uq_user_email_lower", func.lower(email), unique=True),)
+    __table_args__ = (
+        Index("uq_user_email_lower", func.lower(email), unique=True),
+        one_of("locale", LOCALES),
+        one_of("role", ROLES),
+        one_of("notification_mode", NOTIFICATION_MODES),
+    )
 
     # Flask-Login: the session holds "<id>:<session_version>", so bumping the version
     # invalidates every cookie issued before (logout, password change).
@@ -127,7 +139,10 @@ class Membership(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships")
 
-    __table_args__ = (UniqueConstraint("user_id", "organization_id", name="uq_membership_user_org"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "organization_id", name="uq_membership_user_org"),
+        one_of("role", MEMBERSHIP_ROLES),
+    )
 
 
 class LoginAttempt(db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.markup import stored_html
 from app.models import Organization, User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 from consultations.models import Consultation, DocumentVersion
 
@@ -72,6 +73,8 @@ class Comment(db.Model):
         # The latest edit in a consultation, read from the index alone (comments/responses/render_cache.py).
         Index("ix_comment_consultation_edited", "consultation_id", "edited_at"),
         Index("uq_comment_author_submission_token", "author_id", "submission_token", unique=True),
+        one_of("visibility", VISIBILITIES),
+        one_of("hide_reason", REASONS),
     )
 
     @classmethod

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, func,
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
+from app.string_enums import one_of
 from app.markup import stored_html
 from app.models import Organization, User
 from app.timeutil import UTCDateTime, utcnow
@@ -14,6 +15,9 @@ from app.timeutil import UTCDateTime, utcnow
 STATUSES = ("draft", "upcoming", "open", "closed", "summarized")
 COMMENTER_POLICIES = ("organizations", "registered")
 PARAGRAPH_KINDS = ("heading", "paragraph", "list_item", "table", "figure")
+CONSULTATION_LANGUAGES = ("fi", "sv")
+# How a version's source was written (consultations/services.py read_source).
+SOURCE_FORMATS = ("markdown", "text", "docx")
 
 
 class Consultation(db.Model):
@@ -47,6 +51,8 @@ class Consultation(db.Model):
     )
     contact_persons: Mapped[list[ContactPerson]] = relationship(order_by="ContactPerson.ordinal")
     invitations: Mapped[list[Invitation]] = relationship(order_by="Invitation.id")
+
+    __table_args__ = (one_of("language", CONSULTATION_LANGUAGES), one_of("commenters", COMMENTER_POLICIES))
 
     def status_at(self, moment: datetime) -> str:
         """Derived from the dates and flags, never stored."""
@@ -158,7 +164,10 @@ class DocumentVersion(db.Model):
     )
     created_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_version_number"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_document_version_number"),
+        one_of("source_format", SOURCE_FORMATS),
+    )
 
     @property
     def is_published(self) -> bool:
@@ -198,7 +207,10 @@ class Paragraph(db.Model):
 
     version: Mapped[DocumentVersion] = relationship(back_populates="paragraphs")
 
-    __table_args__ = (UniqueConstraint("version_id", "anchor", name="uq_paragraph_version_anchor"),)
+    __table_args__ = (
+        UniqueConstraint("version_id", "anchor", name="uq_paragraph_version_anchor"),
+        one_of("kind", PARAGRAPH_KINDS),
+    )
 
     @property
     def body(self):

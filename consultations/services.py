@@ -15,6 +15,7 @@ from consultations.docx_import import DocxError, DocxTooLarge, parse_docx
 from consultations.importer import Block, ImportError_, new_anchor, number_blocks, parse_source, sections_in
 from consultations.models import (
     COMMENTER_POLICIES,
+    CONSULTATION_LANGUAGES,
     Consultation,
     Document,
     DocumentVersion,
@@ -22,8 +23,6 @@ from consultations.models import (
 )
 from consultations.versioning import match_paragraphs
 from consultations.zip_limits import ZipLimits
-
-LANGUAGES = ("fi", "sv")
 
 
 class ConsultationError(ValueError):
@@ -88,7 +87,7 @@ def create_consultation(
         raise ConsultationError(_l("The slug may contain only a-z, 0-9 and hyphens."))
     if not (title or "").strip():
         raise ConsultationError(_l("The title is required."))
-    if language not in LANGUAGES:
+    if language not in CONSULTATION_LANGUAGES:
         raise ConsultationError(_l("The language must be fi or sv."))
     if commenters not in COMMENTER_POLICIES:
         raise ConsultationError(_l("Unknown commenter policy."))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 
 ACTIONS = (
@@ -28,6 +29,8 @@ class AdminAction(db.Model):
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (one_of("action", ACTIONS),)
 
 
 @event.listens_for(AdminAction, "before_update")

@@ -7,7 +7,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Organization, User
+from app.models import ORGANIZATION_KINDS, Organization, User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 
 REQUEST_KINDS = ("join", "register")
@@ -42,6 +43,9 @@ class MembershipRequest(db.Model):
             sqlite_where=text("status = 'pending' AND organization_id IS NOT NULL"),
             postgresql_where=text("status = 'pending' AND organization_id IS NOT NULL"),
         ),
+        one_of("kind", REQUEST_KINDS),
+        one_of("org_kind", ORGANIZATION_KINDS),
+        one_of("status", REQUEST_STATUSES),
     )
 
     @property

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.models import User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
-from comments.models import Comment, reason_label
+from comments.models import REASONS, Comment, reason_label
 from consultations.models import Consultation
 
 REPORT_STATUSES = ("open", "upheld", "dismissed")
@@ -55,6 +56,8 @@ class Report(db.Model):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        one_of("reason", REASONS),
+        one_of("status", REPORT_STATUSES),
     )
 
     @property
@@ -77,6 +80,8 @@ class ModerationEvent(db.Model):
     comment: Mapped[Comment] = relationship()
     consultation: Mapped[Consultation] = relationship()
     actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (one_of("action", MODERATION_ACTIONS), one_of("reason", REASONS))
 
     @property
     def reason_label(self):

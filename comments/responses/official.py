@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
 from app.models import User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 from comments.models import Comment
 from comments.responses.drafted_text import DraftedText, ResponseConflict, ResponseError, flush_or_conflict
@@ -36,6 +37,7 @@ class OfficialResponse(DraftedText, db.Model):
     """A response (vastine). Named so that it does not shadow flask.Response; the table keeps its name."""
 
     __tablename__ = "response"
+    __table_args__ = (one_of("decision", DECISIONS), one_of("published_decision", DECISIONS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), unique=True)

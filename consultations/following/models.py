@@ -7,11 +7,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import User
+from app.models import NOTIFICATION_MODES, User
+from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
 from consultations.models import Consultation
 
-NOTIFICATION_MODES = ("immediate", "daily")
 
 
 class Follow(db.Model):
@@ -38,4 +38,7 @@ class NotificationRun(db.Model):
     messages: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("mode", "window_start", name="uq_notification_run_mode_start"),)
+    __table_args__ = (
+        UniqueConstraint("mode", "window_start", name="uq_notification_run_mode_start"),
+        one_of("mode", NOTIFICATION_MODES),
+    )
