@@ -12,7 +12,6 @@ from app.markup import stored_html
 from app.models import Organization, User
 from app.timeutil import UTCDateTime, utcnow
 
-STATUSES = ("draft", "upcoming", "open", "closed", "summarized")
 COMMENTER_POLICIES = ("organizations", "registered")
 PARAGRAPH_KINDS = ("heading", "paragraph", "list_item", "table", "figure")
 CONSULTATION_LANGUAGES = ("fi", "sv")

@@ -368,7 +368,7 @@ def test_unpublished_consultation_is_not_listed_or_leaked(fresh_app, world, role
 
 def test_hidden_comment_text_never_shown(fresh_app, world):
     comment = db.session.get(Comment, world.comment)
-    comment.visibility, comment.hide_reason, comment.hidden_at = "hidden", "asiaton", utcnow()
+    comment.visibility, comment.hide_reason, comment.hidden_at = "hidden", "other", utcnow()
     db.session.commit()
     for role in ("anonymous", "member_b", "member"):
         client = client_for(fresh_app, world, role)

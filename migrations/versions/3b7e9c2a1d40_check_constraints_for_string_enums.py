@@ -9,7 +9,7 @@ expression indexes (uq_report_open_per_reporter, uq_user_email_lower, ...), so e
 table's index definitions are read from sqlite_master first and put back as they were.
 
 Revision ID: 3b7e9c2a1d40
-Revises: 2446a760c2b8
+Revises: 7e2b4c1d9a30
 Create Date: 2026-12-06 00:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3b7e9c2a1d40'
-down_revision = '2446a760c2b8'
+down_revision = '7e2b4c1d9a30'
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@ PostgreSQL with the same values as the model's tuple; a value outside it is refu
 the database itself (IntegrityError naming the constraint), not only by the services."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timezone
 
@@ -23,7 +24,7 @@ ENUMS = sorted(
     if isinstance(check, CheckConstraint) and "values" in check.info
 )
 IDS = [f"{table}.{column}" for table, column, _, _ in ENUMS]
-SCHEMA = "kuulo_string_enums_test"
+SCHEMA = f"kuulo_string_enums_{os.getpid()}"  # runs on one machine never meet
 
 
 def migrated(url: str):

@@ -29,7 +29,7 @@ def _discussion(consultation, rep, orgs):
     post_comment(consultation, rep, "Yhdymme edelliseen. Lisätietoa [täällä](https://example.org/).",
                  "", second, parent=root)
     hidden = post_comment(consultation, rep, "Asiaton kommentti.", list_item.anchor, second)
-    hidden.visibility, hidden.hide_reason, hidden.hidden_at = "hidden", "asiaton sisältö", utcnow()
+    hidden.visibility, hidden.hide_reason, hidden.hidden_at = "hidden", "other", utcnow()
     post_comment(consultation, rep, "Kohta on hyvä sellaisenaan.", list_item.anchor, second)
     return body_paragraph.anchor
 

@@ -63,7 +63,7 @@ def fill(consultation, people, total: int, hidden_every: int = 7) -> list:
         comment = post_comment(consultation, user, f"Kommentti {i} **tärkeä**.", anchors[i % len(anchors)],
                                org.slug, parent)
         if i % hidden_every == 5:
-            comment.visibility, comment.hidden_at, comment.hide_reason = "hidden", utcnow(), "asiaton"
+            comment.visibility, comment.hidden_at, comment.hide_reason = "hidden", utcnow(), "other"
         elif parent is None:
             roots.append(comment)
         comments.append(comment)
