@@ -1,4 +1,5 @@
-"""Shared fixtures: a real app on a real SQLite file, factories, and login helpers."""
+"""Shared fixtures: a real app on a real SQLite file (tests/apps.py), factories, and login
+helpers; the data builder for whole worlds is tests/world.py."""
 from __future__ import annotations
 
 import itertools
@@ -8,21 +9,22 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from app import create_app
 from app.auth.services import create_user
 from app.extensions import db
 from app.organizations import create_organization
 from app.outbox import OutboxMessage
 from app.timeutil import utcnow
 from comments.services import post_comment
-from config import TestConfig
 from consultations.services import add_document, create_consultation
+from tests.apps import (  # noqa: F401  (FreshContextClient, TestSettings: imported from here too)
+    FreshContextClient, ReusableApp, TestSettings, _fresh_request_globals, close_app, copy_schema, make_schema,
+    new_app,
+)
 
 PASSWORD = "correct-horse-battery-9"
 DRAFT = """# Ensimmäinen luku
@@ -41,25 +43,6 @@ Kolmas kappale kertoo seurannasta.
 _counter = itertools.count(1)
 
 
-class TestSettings(TestConfig):
-    pass
-
-
-class FreshContextClient(FlaskClient):
-    """Every request in its own application context, as in production (the `app` fixture
-    keeps one context pushed, and Flask would reuse it: `g` with Flask-Login's user and
-    Flask-WTF's token would leak from one client to the next)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def _fresh_request_globals() -> None:
-    for name in list(vars(g)):
-        delattr(g, name)
-
-
 @pytest.fixture
 def app_settings():
     """Overrides of TestSettings for the `app` fixture; a test module overrides this fixture
@@ -67,19 +50,48 @@ def app_settings():
     return {}
 
 
+@pytest.fixture(scope="session")
+def schema_file(tmp_path_factory) -> Path:
+    """The schema, made once per session; every test's database is a copy of it."""
+    return make_schema(tmp_path_factory.mktemp("schema") / "schema.sqlite")
+
+
+@pytest.fixture(scope="session")
+def _reusable_app(schema_file, tmp_path_factory):
+    reusable = ReusableApp(schema_file, tmp_path_factory.mktemp("app"))
+    yield reusable
+    reusable.close()
+
+
 @pytest.fixture
-def app(tmp_path, app_settings):
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'test.sqlite'}"
-    for name, value in app_settings.items():
-        setattr(settings, name, value)
-    application = create_app(settings)
-    # Tests keep one app context open (to use db.session between requests), and Flask
-    # reuses it for every request; give each request a fresh `g`, as in production, so
-    # nothing (the CSRF token, the logged-in user) leaks from one request to the next.
-    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+def make_app(tmp_path, schema_file):
+    """make_app(**config): a new app with TestSettings and `config` on top, on a database
+    of its own (a copy of the schema), or on another app's with
+    `database=app.config["SQLALCHEMY_DATABASE_URI"]` (a second worker, a restart).
+    Closed after the test."""
+    made: list = []
+
+    def factory(database: str | None = None, **config):
+        if database is None:
+            database = copy_schema(schema_file, tmp_path / f"app-{len(made) + 1}.sqlite")
+        application = new_app(database, **config)
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        close_app(application)
+
+
+@pytest.fixture
+def app(app_settings, request):
+    """The app of this test, its context pushed: the session's app on a fresh database
+    when `app_settings` is empty, else a new app with those settings."""
+    if app_settings:
+        application = request.getfixturevalue("make_app")(**app_settings)
+    else:
+        application = request.getfixturevalue("_reusable_app").fresh()
     with application.app_context():
-        db.create_all()
         yield application
         db.session.remove()
 

@@ -4,21 +4,15 @@ organizations, mass assignment, CSRF on comment forms and unpublished drafts."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
 
 import pytest
 
-from app import create_app
-from app.auth.services import create_user
 from app.extensions import db
-from app.models import User
-from app.organizations import create_organization
-from app.timeutil import utcnow
 from comments.models import Comment
-from comments.services import post_comment
-from consultations.models import Consultation
-from consultations.services import add_document, create_consultation
-from tests.conftest import FreshContextClient, DRAFT, PASSWORD, TestSettings, csrf_from, login
+from app.timeutil import utcnow
+from tests.apps import close_app, copy_schema, new_app
+from tests.conftest import csrf_from, login
+from tests.world import FIRST_TEXT, World, build_world
 
 ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # member     – member of organization A (the author of the comment under test)
@@ -27,66 +21,18 @@ ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # official_b – official of another authority (must not see this authority's drafts)
 # admin      – administrator, member of no organization
 
-ORIGINAL_TEXT = "Alkuperäinen kommentti yhdistykseltä A."
+ORIGINAL_TEXT = FIRST_TEXT  # the comment under test, by member for association A (yhdistys-a)
 
 
-class World:
-    """Organizations, users, consultations and comments; holds only ids, slugs and emails,
-    so it can be used from any application context."""
+def url_of(world: World, template: str) -> str:
+    return template.format(
+        slug=world.slug, draft=world.draft_slug, comment=world.comment_id, draft_comment=world.draft_comment_id
+    )
 
-    def __init__(self, roles=ROLES):
-        org_a = create_organization("Yhdistys A ry", "org-a")
-        org_b = create_organization("Yhdistys B ry", "org-b")
-        authority = create_organization("Hyvinvointialue", "authority", kind="authority")
-        other_authority = create_organization("Toinen alue", "other-authority", kind="authority")
-        self.org_a_id, self.org_b_id = org_a.id, org_b.id
-        memberships = {
-            "member": ("member", ["org-a"]),
-            "member_b": ("member", ["org-b"]),
-            "official": ("official", ["authority"]),
-            "official_b": ("official", ["other-authority"]),
-            "admin": ("admin", []),
-        }
-        self.emails, self.user_ids = {}, {}
-        # Member A (the author) and member B (the target of membership changes) always.
-        for role in sorted({"member", "member_b", *roles} - {"anonymous"}):
-            user_role, orgs = memberships[role]
-            user = create_user(f"{role}@example.org", PASSWORD, f"Käyttäjä {role}", user_role, orgs)
-            self.emails[role], self.user_ids[role] = user.email, user.id
-        db.session.commit()
 
-        now = utcnow()
-        self.slug = self._consultation("avoin", now)
-        author = db.session.get(User, self.user_ids["member"])
-        consultation = Consultation.by_slug(self.slug)
-        self.comment = post_comment(consultation, author, ORIGINAL_TEXT, org_slug="org-a").id
-        db.session.commit()
-
-        # An unpublished draft, with a comment written while it was public.
-        self.draft = self._consultation("luonnos", now)
-        draft = Consultation.by_slug(self.draft)
-        self.draft_comment = post_comment(draft, author, "Kommentti luonnokseen.", org_slug="org-a").id
-        draft.published = False
-        db.session.commit()
-
-    @staticmethod
-    def _consultation(slug, now):
-        consultation = create_consultation(
-            slug=slug, title=f"Kuuleminen {slug}", organizer_slug="authority",
-            opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10),
-        )
-        add_document(consultation, "Luonnos", DRAFT, "markdown")
-        db.session.commit()
-        return consultation.slug
-
-    def url(self, template: str) -> str:
-        return template.format(
-            slug=self.slug, draft=self.draft, comment=self.comment, draft_comment=self.draft_comment
-        )
-
-    def data(self, template: dict | None) -> dict:
-        values = {"member_b_id": self.user_ids.get("member_b", 0), "comment": self.comment}
-        return {k: str(v).format(**values) for k, v in (template or {}).items()}
+def data_of(world: World, template: dict | None) -> dict:
+    values = {"member_b_id": world.user_ids["member_b"], "comment": world.comment_id}
+    return {k: str(v).format(**values) for k, v in (template or {}).items()}
 
 
 def client_for(app, world: World, role: str):
@@ -143,7 +89,7 @@ GET_TABLE = [
     ("/comments/999999", dict.fromkeys(ROLES, 404)),
 ]
 
-POST_AS_A = {"body": "Uusi kommentti.", "organization": "org-a", "paragraph": ""}
+POST_AS_A = {"body": "Uusi kommentti.", "organization": "yhdistys-a", "paragraph": ""}
 POST_TABLE = [
     # Commenting on behalf of organization A: only A's members; the rest forge it.
     ("/consultations/{slug}/comments/", POST_AS_A,
@@ -152,7 +98,7 @@ POST_TABLE = [
      {"anonymous": 302, "member": 302, "member_b": 422, "official": 422, "official_b": 422, "admin": 422}),
     ("/comments/{comment}/edit", {"body": "Muutettu teksti."},
      {"anonymous": 302, "member": 302, "member_b": 403, "official": 403, "official_b": 403, "admin": 403}),
-    ("/admin/memberships", {"user_id": "{member_b_id}", "organization": "org-a"},
+    ("/admin/memberships", {"user_id": "{member_b_id}", "organization": "yhdistys-a"},
      {"anonymous": 302, "member": 403, "member_b": 403, "official": 403, "official_b": 403, "admin": 303}),
     # An unpublished consultation does not exist for those who may not see it.
     ("/consultations/{draft}/comments/", POST_AS_A,
@@ -170,26 +116,19 @@ def _cases(table, method):
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(tmp_path_factory, schema_file):
     """One world for the read-only rows: GET requests change nothing."""
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('access') / 'db.sqlite'}"
-    application = create_app(settings)
-    application.test_client_class = FreshContextClient
+    application = new_app(copy_schema(schema_file, tmp_path_factory.mktemp("access") / "db.sqlite"))
     with application.app_context():
-        db.create_all()
-        world = World()
+        world = build_world(status="open", draft=True)
     clients = {role: client_for(application, world, role) for role in ROLES}
     yield application, world, clients
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(application)
 
 
 @pytest.fixture
-def fresh_app(app):
-    app.test_client_class = FreshContextClient
-    return app
+def world(app):
+    return build_world(status="open", draft=True)
 
 
 def _check_redirect_to_login(response, role):
@@ -200,18 +139,17 @@ def _check_redirect_to_login(response, role):
 @pytest.mark.parametrize("role, method, url, data, expected", list(_cases(GET_TABLE, "GET")))
 def test_get_access(shared, role, method, url, data, expected):
     _, world, clients = shared
-    response = clients[role].get(world.url(url))
+    response = clients[role].get(url_of(world, url))
     assert response.status_code == expected, f"{role} GET {url}"
     _check_redirect_to_login(response, role)
 
 
 @pytest.mark.parametrize("role, method, url, data, expected", list(_cases(POST_TABLE, "POST")))
-def test_post_access(fresh_app, role, method, url, data, expected):
+def test_post_access(app, world, role, method, url, data, expected):
     """State-changing rows get a fresh world each."""
-    world = World(roles=(role,))
-    client = client_for(fresh_app, world, role)
+    client = client_for(app, world, role)
     token = csrf_from(client, "/")
-    response = client.post(world.url(url), data={**world.data(data), "csrf_token": token})
+    response = client.post(url_of(world, url), data={**data_of(world, data), "csrf_token": token})
     assert response.status_code == expected, f"{role} POST {url}: {response.get_data(as_text=True)[:300]}"
     _check_redirect_to_login(response, role)
 
@@ -219,162 +157,157 @@ def test_post_access(fresh_app, role, method, url, data, expected):
 # --- effects behind the statuses ---------------------------------------------------
 
 
-@pytest.fixture
-def world(fresh_app):
-    return World()
-
-
 def _post_comment(app, world, as_role, **fields):
     client = client_for(app, world, as_role)
-    token = csrf_from(client, world.url("/consultations/{slug}/"))
+    token = csrf_from(client, url_of(world, "/consultations/{slug}/"))
     data = {**POST_AS_A, "csrf_token": token, **fields}
-    return client, client.post(world.url("/consultations/{slug}/comments/"), data=data)
+    return client, client.post(url_of(world, "/consultations/{slug}/comments/"), data=data)
 
 
-def test_member_posts_on_behalf_of_own_organization(fresh_app, world):
-    _, response = _post_comment(fresh_app, world, "member", body="Yhdistys A kannattaa.")
+def test_member_posts_on_behalf_of_own_organization(app, world):
+    _, response = _post_comment(app, world, "member", body="Yhdistys A kannattaa.")
     assert response.status_code == 302
-    rows = db_rows(_path(fresh_app), "SELECT author_id, organization_id, visibility FROM comment "
+    rows = db_rows(_path(app), "SELECT author_id, organization_id, visibility FROM comment "
                                      "WHERE body_source = ?", ("Yhdistys A kannattaa.",))
-    assert rows == [(world.user_ids["member"], world.org_a_id, "visible")]
+    assert rows == [(world.user_ids["member"], world.org_ids["a"], "visible")]
 
 
 @pytest.mark.parametrize("role", ["member_b", "official", "admin"])
-def test_forged_organization_is_refused_and_nothing_stored(fresh_app, world, role):
-    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
-    client, response = _post_comment(fresh_app, world, role, body="Väärennetty lausunto.")
+def test_forged_organization_is_refused_and_nothing_stored(app, world, role):
+    before = db_rows(_path(app), "SELECT count(*) FROM comment")
+    client, response = _post_comment(app, world, role, body="Väärennetty lausunto.")
     assert response.status_code == 422
     if role != "admin":  # (the admin belongs to no organization and so has no form)
         html = response.get_data(as_text=True)
         assert "Väärennetty lausunto." in html  # the user's text is given back in the form
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment WHERE body_source LIKE 'Väärennetty%'") == [(0,)]
+    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(app), "SELECT count(*) FROM comment WHERE body_source LIKE 'Väärennetty%'") == [(0,)]
     # And the public pages do not show it either.
-    public = fresh_app.test_client().get(world.url("/consultations/{slug}/comments/")).get_data(as_text=True)
+    public = app.test_client().get(url_of(world, "/consultations/{slug}/comments/")).get_data(as_text=True)
     assert "Väärennetty lausunto." not in public
 
 
-def test_forged_organization_in_reply_is_refused(fresh_app, world):
-    _, response = _post_comment(fresh_app, world, "member_b", body="Väärennetty vastaus.", parent=str(world.comment))
+def test_forged_organization_in_reply_is_refused(app, world):
+    _, response = _post_comment(app, world, "member_b", body="Väärennetty vastaus.", parent=str(world.comment_id))
     assert response.status_code == 422
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment WHERE parent_id IS NOT NULL") == [(0,)]
+    assert db_rows(_path(app), "SELECT count(*) FROM comment WHERE parent_id IS NOT NULL") == [(0,)]
 
 
 @pytest.mark.parametrize("role", ["member_b", "official", "admin"])
-def test_idor_cannot_edit_another_organizations_comment(fresh_app, world, role):
-    client = client_for(fresh_app, world, role)
-    token = csrf_from(client, world.url("/comments/{comment}"))
-    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Kaapattu teksti.", "csrf_token": token})
+def test_idor_cannot_edit_another_organizations_comment(app, world, role):
+    client = client_for(app, world, role)
+    token = csrf_from(client, url_of(world, "/comments/{comment}"))
+    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Kaapattu teksti.", "csrf_token": token})
     assert response.status_code == 403
-    assert db_rows(_path(fresh_app), "SELECT body_source, edited_at FROM comment WHERE id = ?", (world.comment,)) == [
+    assert db_rows(_path(app), "SELECT body_source, edited_at FROM comment WHERE id = ?", (world.comment_id,)) == [
         (ORIGINAL_TEXT, None)
     ]
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment_revision") == [(0,)]
-    page = fresh_app.test_client().get(world.url("/comments/{comment}")).get_data(as_text=True)
+    assert db_rows(_path(app), "SELECT count(*) FROM comment_revision") == [(0,)]
+    page = app.test_client().get(url_of(world, "/comments/{comment}")).get_data(as_text=True)
     assert ORIGINAL_TEXT in page and "Kaapattu teksti." not in page
 
 
-def test_author_can_edit_own_comment(fresh_app, world):
-    client = client_for(fresh_app, world, "member")
-    token = csrf_from(client, world.url("/comments/{comment}/edit"))
-    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Korjattu teksti.", "csrf_token": token})
+def test_author_can_edit_own_comment(app, world):
+    client = client_for(app, world, "member")
+    token = csrf_from(client, url_of(world, "/comments/{comment}/edit"))
+    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Korjattu teksti.", "csrf_token": token})
     assert response.status_code == 302
-    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment WHERE id = ?", (world.comment,)) == [
+    assert db_rows(_path(app), "SELECT body_source FROM comment WHERE id = ?", (world.comment_id,)) == [
         ("Korjattu teksti.",)
     ]
-    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment_revision") == [(ORIGINAL_TEXT,)]
+    assert db_rows(_path(app), "SELECT body_source FROM comment_revision") == [(ORIGINAL_TEXT,)]
 
 
-def test_comment_post_ignores_extra_fields(fresh_app, world):
+def test_comment_post_ignores_extra_fields(app, world):
     """Mass assignment: only body, paragraph, organization and parent are read."""
     _, response = _post_comment(
-        fresh_app, world, "member",
+        app, world, "member",
         body="Tavallinen kommentti.",
         visibility="hidden", hide_reason="tekaistu", hidden_at="2020-01-01T00:00:00",
-        author_id=str(world.user_ids["admin"]), organization_id=str(world.org_b_id),
-        organization_slug="org-b", role="admin", id="4242", consultation_id="999",
+        author_id=str(world.user_ids["admin"]), organization_id=str(world.org_ids["b"]),
+        organization_slug="saatio-b", role="admin", id="4242", consultation_id="999",
         created_at="2000-01-01T00:00:00", body_html="<script>alert(1)</script>",
         edited_at="2000-01-01T00:00:00", session_version="99",
     )
     assert response.status_code == 302
     [(cid, author, org, visibility, reason, hidden_at, consultation_id, created, body_html, edited)] = db_rows(
-        _path(fresh_app),
+        _path(app),
         "SELECT id, author_id, organization_id, visibility, hide_reason, hidden_at, consultation_id, "
         "created_at, body_html, edited_at FROM comment WHERE body_source = ?",
         ("Tavallinen kommentti.",),
     )
     assert cid != 4242
     assert (author, org, visibility, reason, hidden_at, edited) == (
-        world.user_ids["member"], world.org_a_id, "visible", None, None, None,
+        world.user_ids["member"], world.org_ids["a"], "visible", None, None, None,
     )
     assert consultation_id != 999 and not created.startswith("2000")
     assert "<script" not in body_html
-    assert db_rows(_path(fresh_app), "SELECT role, session_version FROM user WHERE id = ?",
+    assert db_rows(_path(app), "SELECT role, session_version FROM user WHERE id = ?",
                    (world.user_ids["member"],)) == [("member", 1)]
 
 
-def test_comment_edit_ignores_extra_fields(fresh_app, world):
-    client = client_for(fresh_app, world, "member")
-    token = csrf_from(client, world.url("/comments/{comment}/edit"))
+def test_comment_edit_ignores_extra_fields(app, world):
+    client = client_for(app, world, "member")
+    token = csrf_from(client, url_of(world, "/comments/{comment}/edit"))
     response = client.post(
-        world.url("/comments/{comment}/edit"),
+        url_of(world, "/comments/{comment}/edit"),
         data={"body": "Muokattu.", "csrf_token": token, "visibility": "hidden", "hide_reason": "x",
-              "author_id": str(world.user_ids["admin"]), "organization_id": str(world.org_b_id),
-              "organization": "org-b", "role": "admin", "body_html": "<script>alert(1)</script>"},
+              "author_id": str(world.user_ids["admin"]), "organization_id": str(world.org_ids["b"]),
+              "organization": "saatio-b", "role": "admin", "body_html": "<script>alert(1)</script>"},
     )
     assert response.status_code == 302
     assert db_rows(
-        _path(fresh_app),
+        _path(app),
         "SELECT body_source, author_id, organization_id, visibility, hide_reason FROM comment WHERE id = ?",
-        (world.comment,),
-    ) == [("Muokattu.", world.user_ids["member"], world.org_a_id, "visible", None)]
-    [(body_html,)] = db_rows(_path(fresh_app), "SELECT body_html FROM comment WHERE id = ?", (world.comment,))
+        (world.comment_id,),
+    ) == [("Muokattu.", world.user_ids["member"], world.org_ids["a"], "visible", None)]
+    [(body_html,)] = db_rows(_path(app), "SELECT body_html FROM comment WHERE id = ?", (world.comment_id,))
     assert "<script" not in body_html
 
 
 @pytest.mark.parametrize("role", ["member", "member_b", "official"])
-def test_only_admin_adds_memberships(fresh_app, world, role):
-    client = client_for(fresh_app, world, role)
+def test_only_admin_adds_memberships(app, world, role):
+    client = client_for(app, world, role)
     token = csrf_from(client, "/")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "org-a", "csrf_token": token})
+        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a", "csrf_token": token})
     assert response.status_code == 403
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_a_id)) == [(0,)]
+    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_ids["a"])) == [(0,)]
 
 
-def test_admin_adds_membership(fresh_app, world):
-    client = client_for(fresh_app, world, "admin")
+def test_admin_adds_membership(app, world):
+    client = client_for(app, world, "admin")
     token = csrf_from(client, "/admin/users")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "org-a", "csrf_token": token,
+        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a", "csrf_token": token,
         "role": "admin"})
     assert response.status_code == 303
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_a_id)) == [(1,)]
-    assert db_rows(_path(fresh_app), "SELECT role FROM user WHERE id = ?", (world.user_ids["member_b"],)) == [("member",)]
+    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_ids["a"])) == [(1,)]
+    assert db_rows(_path(app), "SELECT role FROM user WHERE id = ?", (world.user_ids["member_b"],)) == [("member",)]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "member_b", "official_b"])
-def test_unpublished_consultation_is_not_listed_or_leaked(fresh_app, world, role):
-    client = client_for(fresh_app, world, role)
+def test_unpublished_consultation_is_not_listed_or_leaked(app, world, role):
+    client = client_for(app, world, role)
     for url in ("/", "/consultations/", "/consultations/?status=open"):
         html = client.get(url).get_data(as_text=True)
-        assert "Kuuleminen luonnos" not in html
+        assert world.draft.title not in html
         assert f"/consultations/{world.draft}/" not in html
-    html = client.get(world.url("/consultations/{slug}/comments/")).get_data(as_text=True)
+    html = client.get(url_of(world, "/consultations/{slug}/comments/")).get_data(as_text=True)
     assert "Kommentti luonnokseen." not in html
 
 
-def test_hidden_comment_text_never_shown(fresh_app, world):
-    comment = db.session.get(Comment, world.comment)
+def test_hidden_comment_text_never_shown(app, world):
+    comment = db.session.get(Comment, world.comment_id)
     comment.visibility, comment.hide_reason, comment.hidden_at = "hidden", "other", utcnow()
     db.session.commit()
     for role in ("anonymous", "member_b", "member"):
-        client = client_for(fresh_app, world, role)
+        client = client_for(app, world, role)
         for url in ("/consultations/{slug}/", "/consultations/{slug}/comments/", "/comments/{comment}",
-                    "/consultations/{slug}/comments/?organization=org-a"):
-            response = client.get(world.url(url))
+                    "/consultations/{slug}/comments/?organization=yhdistys-a"):
+            response = client.get(url_of(world, url))
             assert response.status_code == 200
             assert ORIGINAL_TEXT not in response.get_data(as_text=True), (role, url)
 
@@ -382,37 +315,37 @@ def test_hidden_comment_text_never_shown(fresh_app, world):
 # --- CSRF on comment forms ---------------------------------------------------------
 
 
-def test_comment_post_without_csrf_token_is_400(fresh_app, world):
-    client = client_for(fresh_app, world, "member")
-    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
-    response = client.post(world.url("/consultations/{slug}/comments/"), data={**POST_AS_A, "body": "Ilman tokenia."})
+def test_comment_post_without_csrf_token_is_400(app, world):
+    client = client_for(app, world, "member")
+    before = db_rows(_path(app), "SELECT count(*) FROM comment")
+    response = client.post(url_of(world, "/consultations/{slug}/comments/"), data={**POST_AS_A, "body": "Ilman tokenia."})
     assert response.status_code == 400
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
 
 
-def test_comment_post_with_foreign_csrf_token_is_400(fresh_app, world):
-    client = client_for(fresh_app, world, "member")
-    foreign = csrf_from(client_for(fresh_app, world, "member_b"), "/")
-    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
-    response = client.post(world.url("/consultations/{slug}/comments/"),
+def test_comment_post_with_foreign_csrf_token_is_400(app, world):
+    client = client_for(app, world, "member")
+    foreign = csrf_from(client_for(app, world, "member_b"), "/")
+    before = db_rows(_path(app), "SELECT count(*) FROM comment")
+    response = client.post(url_of(world, "/consultations/{slug}/comments/"),
                            data={**POST_AS_A, "body": "Vieras token.", "csrf_token": foreign})
     assert response.status_code == 400
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
 
 
-def test_comment_edit_without_csrf_token_is_400(fresh_app, world):
-    client = client_for(fresh_app, world, "member")
-    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Ilman tokenia."})
+def test_comment_edit_without_csrf_token_is_400(app, world):
+    client = client_for(app, world, "member")
+    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Ilman tokenia."})
     assert response.status_code == 400
-    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment WHERE id = ?", (world.comment,)) == [
+    assert db_rows(_path(app), "SELECT body_source FROM comment WHERE id = ?", (world.comment_id,)) == [
         (ORIGINAL_TEXT,)
     ]
 
 
-def test_admin_membership_without_csrf_token_is_400(fresh_app, world):
-    client = client_for(fresh_app, world, "admin")
+def test_admin_membership_without_csrf_token_is_400(app, world):
+    client = client_for(app, world, "admin")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "org-a"})
+        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a"})
     assert response.status_code == 400
-    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_a_id)) == [(0,)]
+    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_ids["a"])) == [(0,)]

@@ -10,9 +10,8 @@ import time
 
 import pytest
 
-from app import create_app
 from app.extensions import db
-from tests.conftest import FreshContextClient, PASSWORD, TestSettings, csrf_from, login, register_by_email, registration_path
+from tests.conftest import PASSWORD, csrf_from, login, register_by_email, registration_path
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
 FLASH = re.compile(r'class="flash flash-(\w+)">(.*?)</p>', re.S)
@@ -20,10 +19,6 @@ FLASH = re.compile(r'class="flash flash-(\w+)">(.*?)</p>', re.S)
 
 # --- helpers -----------------------------------------------------------------
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def db_rows(app, sql, params=()):
@@ -301,7 +296,7 @@ def test_login_error_keeps_email_not_password(app, client, make_user):
 # --- throttling ------------------------------------------------------------------
 
 
-def test_account_throttled_after_failures_even_with_right_password(app, make_user, tmp_path):
+def test_account_throttled_after_failures_even_with_right_password(app, make_app, make_user):
     user = make_user(email="target@example.org")
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     assert limit == 5
@@ -331,19 +326,12 @@ def test_account_throttled_after_failures_even_with_right_password(app, make_use
 
     # A new application instance (a restart, another worker) on the same database file
     # still refuses the throttled account.
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-    second = create_app(settings)
-    try:
-        fresh = second.test_client()
-        fresh.environ_base["REMOTE_ADDR"] = "192.0.2.99"
-        response = post_login(fresh, user.email, PASSWORD)
-        assert response.status_code == 429
-        assert post_login(second.test_client(), other.email, PASSWORD).status_code == 302
-    finally:
-        with second.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    second = make_app(database=app.config["SQLALCHEMY_DATABASE_URI"])
+    fresh = second.test_client()
+    fresh.environ_base["REMOTE_ADDR"] = "192.0.2.99"
+    response = post_login(fresh, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert post_login(second.test_client(), other.email, PASSWORD).status_code == 302
 
 
 def test_ip_throttled_after_failures_across_accounts(app, make_user):

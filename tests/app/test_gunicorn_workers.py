@@ -16,9 +16,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from app import create_app
-from app.extensions import db
-from tests.conftest import TestSettings
+from tests.apps import copy_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH_LIMIT = 5
@@ -30,17 +28,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def database(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kuulo.sqlite'}"
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = url
-    application = create_app(settings)
-    with application.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return url
 
 
 def wait_until_listening(port: int, server: subprocess.Popen, log: Path) -> None:
@@ -66,14 +53,14 @@ def get(port: int, client_address: str) -> int:
         return error.code
 
 
-def serve_searches(tmp_path, storage_uri: str, client_address: str) -> tuple[list[int], str]:
+def serve_searches(tmp_path, schema_file, storage_uri: str, client_address: str) -> tuple[list[int], str]:
     """REQUESTS searches from one client through gunicorn; their statuses and the log."""
     port = free_port()
     env = {
         **os.environ,
         "KUULO_ENV": "production",
         "SECRET_KEY": "gunicorn-test-secret",
-        "DATABASE_URL": database(tmp_path),
+        "DATABASE_URL": copy_schema(schema_file, tmp_path / "kuulo.sqlite"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
@@ -108,19 +95,19 @@ def answering_workers(log: str) -> set[str]:
     return set(re.findall(r"access pid=<?(\d+)>? status=", log))
 
 
-def test_memory_storage_multiplies_limits_by_workers_and_gunicorn_warns(tmp_path):
-    statuses, log = serve_searches(tmp_path, "memory://", "198.18.0.1")
+def test_memory_storage_multiplies_limits_by_workers_and_gunicorn_warns(tmp_path, schema_file):
+    statuses, log = serve_searches(tmp_path, schema_file, "memory://", "198.18.0.1")
     assert len(answering_workers(log)) >= 2, log
     assert statuses.count(200) > SEARCH_LIMIT, statuses
     assert WARNING.search(log), log
 
 
-def test_redis_storage_holds_the_limit_across_workers(tmp_path, redis_url):
+def test_redis_storage_holds_the_limit_across_workers(tmp_path, schema_file, redis_url):
     import redis
 
     client_address = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
     try:
-        statuses, log = serve_searches(tmp_path, redis_url, client_address)
+        statuses, log = serve_searches(tmp_path, schema_file, redis_url, client_address)
     finally:
         server = redis.Redis.from_url(redis_url)
         counters = server.keys(f"*/{client_address}/*")

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from app.timeutil import HELSINKI
-from tests.conftest import FreshContextClient, csrf_from
+from tests.conftest import csrf_from
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
@@ -32,10 +32,6 @@ PAGE_HEADINGS = {
     },
 }
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def switch_language(client, lang: str, next_url: str = "/"):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from app import create_app
 from app.extensions import db
 from comments.responses.demo import load_demo
-from config import TestConfig
+from tests.apps import new_app as migrated_app  # the app on a URL; the tests migrate it
 from tests.search.conftest import POSTGRES_URL, require_postgres
 
 FIRST_REVISION = "64cf9b5e98a3"
@@ -18,12 +17,6 @@ def flask_db(app, *args: str) -> str:
     result = app.test_cli_runner().invoke(args=["db", *args])
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result.output
-
-
-def migrated_app(url: str):
-    settings = TestConfig()
-    settings.SQLALCHEMY_DATABASE_URI = url
-    return create_app(settings)
 
 
 def assert_schema_matches_models(app) -> None:

@@ -8,28 +8,17 @@ import re
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
-from tests.conftest import FreshContextClient, TestSettings, csrf_from
-
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
-
+from tests.conftest import csrf_from
 
 SECRET_DETAIL = "kaboom-secret-detail-7731"
 
 
 @pytest.fixture
-def failing_app(tmp_path):
+def failing_app(make_app):
     """An app with routes that fail, registered before its first request; exceptions are
     handled the way production handles them (not propagated to the test)."""
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'failing.sqlite'}"
-    settings.PROPAGATE_EXCEPTIONS = False
-    application = create_app(settings)
-    application.test_client_class = FreshContextClient
+    application = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @application.get("/_test/boom")
     def boom():
@@ -40,12 +29,7 @@ def failing_app(tmp_path):
         db.session.execute(text("SELECT secret_column FROM no_such_table_7731"))
         return "unreachable"
 
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return application
 
 
 def _csp_directives(response) -> dict[str, list[str]]:

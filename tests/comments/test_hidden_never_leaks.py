@@ -28,17 +28,13 @@ from app.timeutil import utcnow
 from comments.models import Comment
 from comments.moderation.services import hide_comment, report_comment
 from comments.services import edit_comment
-from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
+from tests.conftest import csrf_from, login, paragraphs_of
 
 MARKER = "Salaisuussana"            # in the hidden comment's current text
 OLD_MARKER = "Vanhaversiosana"      # in the hidden comment's earlier revision
 REPLY_MARKER = "Vastauksensana"     # in a visible reply to it
 QUOTE_MARKER = "Lainaussana"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def fresh(comment_id) -> Comment:

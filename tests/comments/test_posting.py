@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from comments.models import Comment, CommentRevision
-from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
+from tests.conftest import csrf_from, login, paragraphs_of
 
 FINNISH_MOMENT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}")
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -21,10 +21,6 @@ LOCATION = re.compile(
     r"(?:/consultations/(?P<slug>[a-z0-9-]+)/(?:\?open=(?P<open>[\w-]+))?|/comments/(?P<root>\d+))#comment-(?P<id>\d+)$"
 )
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def t(msgid: str, **params) -> str:

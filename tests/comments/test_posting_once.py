@@ -17,12 +17,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from comments.models import Comment
 from tests.live import TIMEOUT, Browser, burst, hidden_fields, rows
-from tests.conftest import FreshContextClient, paragraphs_of
+from tests.conftest import paragraphs_of
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def comment_count(**where) -> int:

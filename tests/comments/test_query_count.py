@@ -11,12 +11,8 @@ from app.models import Membership, Organization, User
 from app.timeutil import utcnow
 from comments.queries import PAGE_SIZE
 from comments.services import post_comment
-from tests.conftest import FreshContextClient, counting_queries, csrf_from, login, paragraphs_of
+from tests.conftest import counting_queries, csrf_from, login, paragraphs_of
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def queries_for(client, url: str) -> list[str]:

@@ -8,12 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of, register_by_email
+from tests.conftest import csrf_from, login, paragraphs_of, register_by_email
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 PAYLOADS = [

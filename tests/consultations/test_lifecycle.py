@@ -15,16 +15,12 @@ from app.i18n import format_moment
 from comments.models import Comment
 from consultations.models import Consultation
 from consultations.services import create_consultation
-from tests.conftest import FreshContextClient, csrf_from, paragraphs_of
+from tests.conftest import csrf_from, paragraphs_of
 
 OPENS = datetime(2030, 3, 1, 7, 0, 0, 0, tzinfo=timezone.utc)
 CLOSES = datetime(2030, 3, 31, 21, 59, 59, 999999, tzinfo=timezone.utc)
 MICRO = timedelta(microseconds=1)
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def t(msgid: str, **params) -> str:

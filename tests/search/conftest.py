@@ -13,13 +13,12 @@ from functools import lru_cache
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import create_app
 from app.extensions import db
 from app.timeutil import utcnow
 from config import TestConfig
 from consultations.services import add_document, create_consultation
 from search import analysis
-from tests.conftest import _fresh_request_globals
+from tests.apps import copy_schema
 
 POSTGRES_URL = os.environ.get(
     "KUULO_TEST_POSTGRES_URL", "postgresql+psycopg://kuulo:kuulo@127.0.0.1:5432/kuulo_test"
@@ -111,21 +110,25 @@ def _fresh_postgres_database() -> None:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture
-def app(settings):
-    application = create_app(settings)
-    # As in tests/conftest.py: each request gets a fresh `g` although the app context stays.
-    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
-    with application.app_context():
-        if settings.SEARCH_BACKEND == "postgres":
+def search_app(make_app, schema_file, settings):
+    """An app of `settings` (a TestConfig whose own attributes are the overrides) on a fresh
+    database: a copy of the session's schema for SQLite, empty tables on PostgreSQL."""
+    overrides = vars(settings)
+    if settings.SEARCH_BACKEND == "postgres":
+        application = make_app(database=settings.SQLALCHEMY_DATABASE_URI, **overrides)
+        with application.app_context():
             _fresh_postgres_database()
-        else:
-            db.create_all()
+        return application
+    copy_schema(schema_file, settings.SQLALCHEMY_DATABASE_URI.removeprefix("sqlite:///"))
+    return make_app(database=settings.SQLALCHEMY_DATABASE_URI, **overrides)
+
+
+@pytest.fixture
+def app(make_app, schema_file, settings):
+    application = search_app(make_app, schema_file, settings)
+    with application.app_context():
         yield application
         db.session.remove()
-        application.extensions["kuulo_search"].close()
-        if settings.SEARCH_BACKEND == "postgres":
-            db.engine.dispose()
 
 
 @pytest.fixture

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from search.models import PendingIndexChange
-from tests.conftest import _fresh_request_globals, login
+from tests.conftest import login
 from tests.live import hidden_fields
-from tests.search.conftest import search_html, search_settings
+from tests.search.conftest import search_app, search_html, search_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,17 +44,14 @@ def index_dir(tmp_path):
 
 
 @pytest.fixture
-def app(index_dir, tmp_path):
+def app(index_dir, tmp_path, make_app, schema_file):
     settings = search_settings("whoosh", tmp_path)
     settings.SEARCH_INDEX_DIR = str(index_dir[0])
     settings.SEARCH_RETRY_SECONDS = 0  # the next request retries at once
-    application = create_app(settings)
-    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+    application = search_app(make_app, schema_file, settings)
     with application.app_context():
-        db.create_all()
         yield application
         db.session.remove()
-        application.extensions["kuulo_search"].close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
 from app.markup import render_comment
 from app.timeutil import utcnow
@@ -130,7 +129,7 @@ def _environment(settings) -> dict:
 
 @pytest.mark.parametrize("catch_up", ["flask search sync", "first request of a new process"])
 def test_a_process_killed_between_commit_and_index_write_catches_up_by_itself(
-    app, settings, engine, client, archive_with_comments, catch_up
+    app, make_app, settings, engine, client, archive_with_comments, catch_up
 ):
     _consultation, (first, _second) = archive_with_comments
     first_id = first.id
@@ -150,7 +149,7 @@ def test_a_process_killed_between_commit_and_index_write_catches_up_by_itself(
     if catch_up == "flask search sync":
         assert "Applied 2 waiting changes" in runner.invoke(args=["search", "sync"]).output
     else:  # a restarted worker: its first request applies what the outbox holds
-        restarted = create_app(settings)
+        restarted = make_app(database=settings.SQLALCHEMY_DATABASE_URI, **vars(settings))
         restarted.extensions["kuulo_search"] = engine  # the same index (in memory in some runs)
         with restarted.test_request_context():
             restarted.test_client().get("/")

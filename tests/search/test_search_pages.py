@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.timeutil import utcnow
 from comments.moderation.services import hide_comment, restore_comment
-from tests.search.conftest import anchors_by_text, search_html
+from tests.search.conftest import anchors_by_text, search_app, search_html
 
 PARAGRAPHS = [
     "Järjestöjen toiminta-avustuksista päätetään hyvinvointialueella vuosittain.",
@@ -260,18 +260,12 @@ def test_search_box_in_every_page_header(client):
     assert '<label for="site-search-q">' in html
 
 
-def test_search_is_rate_limited(settings):
-    from app import create_app
-
+def test_search_is_rate_limited(make_app, schema_file, settings):
     settings.RATELIMIT_ENABLED = True
     settings.SEARCH_RATE_LIMIT = "3 per minute"
-    application = create_app(settings)
-    with application.app_context():
-        db.create_all()
-        client = application.test_client()
-        statuses = [client.get("/search", query_string={"q": "kunta"}).status_code for _ in range(4)]
-        db.session.remove()
-        application.extensions["kuulo_search"].close()
+    application = search_app(make_app, schema_file, settings)
+    client = application.test_client()
+    statuses = [client.get("/search", query_string={"q": "kunta"}).status_code for _ in range(4)]
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
 
 

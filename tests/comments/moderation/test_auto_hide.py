@@ -23,14 +23,10 @@ from tests.comments.moderation.helpers import (
     t,
     text_of,
 )
-from tests.conftest import FreshContextClient, paragraphs_of
+from tests.conftest import paragraphs_of
 
 BODY = "Lausuntomme kaavaluonnoksesta."
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def open_reports(app, num: int) -> str:

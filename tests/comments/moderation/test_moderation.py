@@ -19,17 +19,13 @@ from app.outbox import OutboxMessage
 from comments.models import REASONS, Comment
 from comments.moderation.models import ModerationEvent, Report
 from comments.moderation.services import hide_comment, report_comment
-from tests.conftest import FreshContextClient, csrf_from, login, paragraphs_of
+from tests.conftest import csrf_from, login, paragraphs_of
 
 MARKER = "Kiusankappaleteksti"
 REPLY_MARKER = "Vastauksenteksti"
 
 # --- helpers -------------------------------------------------------------------------
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 def text_of(response) -> str:

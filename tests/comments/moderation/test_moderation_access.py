@@ -13,15 +13,11 @@ from app.extensions import db
 from comments.models import Comment
 from comments.moderation.models import ModerationEvent, Report
 from comments.moderation.services import hide_comment, report_comment
-from tests.conftest import FreshContextClient, csrf_from, login
+from tests.conftest import csrf_from, login
 
 MARKER = "Valvottavakommentti"
 REPORT_DETAILS = "Ilmiannon perustelu"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 ROLES = ("anonymous", "member", "organizer_member", "other_official", "organizer_official", "admin")

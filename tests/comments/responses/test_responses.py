@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from app.extensions import db
 from comments.responses.drafted_text import ResponseConflict
 from comments.responses.official import OfficialResponse, progress, save_response
-from tests.comments.responses.conftest import HIDDEN_TEXT, answer, token, version_in
+from tests.comments.responses.conftest import answer, token, version_in
+from tests.world import HIDDEN_TEXT
 
 
 def _responses():

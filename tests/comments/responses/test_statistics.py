@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from app.extensions import db
 from comments.responses.statistics import comments_over_time, organization_kinds, paragraph_bars
-from tests.comments.responses.conftest import HIDDEN_TEXT, publish
+from tests.comments.responses.conftest import publish
+from tests.world import HIDDEN_TEXT
 
 
 def _fake_comment(day: datetime, org=None, author_id=1):

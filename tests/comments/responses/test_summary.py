@@ -10,7 +10,8 @@ from app.outbox import OutboxMessage
 from comments.responses.official import OfficialResponse
 from comments.responses.summary import Summary
 from consultations.models import Consultation
-from tests.comments.responses.conftest import HIDDEN_TEXT, answer, publish, token
+from tests.comments.responses.conftest import answer, publish, token
+from tests.world import HIDDEN_TEXT
 
 
 def _outbox(kind="summary_published"):
