@@ -307,6 +307,31 @@ def missing_services_line(skipped_reports) -> str | None:
     ) + "."
 
 
+# Skips that CI allows, by how their reason starts: they depend on what the machine lets a
+# test do (mount a tmpfs), not on anything a change to Kuulo could break or fix.
+ALLOWED_IN_CI = (
+    "running as root without mount",
+    "a full disk needs a small tmpfs",
+)
+
+
+def skip_forbidden(reason: str) -> bool:
+    """With KUULO_REQUIRE_NO_SKIPS=1 (CI), a skip for any other reason is a failure: a test
+    that skips for a missing route, package, file or service has tested nothing."""
+    if os.environ.get("KUULO_REQUIRE_NO_SKIPS") != "1":
+        return False
+    return not reason.removeprefix("Skipped: ").startswith(ALLOWED_IN_CI)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and skip_forbidden(report.longrepr[2]):
+        report.outcome = "failed"
+        report.longrepr = f"KUULO_REQUIRE_NO_SKIPS=1 but the test skipped: {report.longrepr[2]}"
+    return report
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter):
     """Written last, after the short summary of skip reasons, just above the counts."""

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.browser import conftest as browser_conftest
-from tests.conftest import missing_services_line, pytest_terminal_summary
+from tests.conftest import missing_services_line, pytest_terminal_summary, skip_forbidden
 from tests.search import conftest as search_conftest
 
 
@@ -63,3 +63,14 @@ def test_the_line_is_written_at_the_end_of_the_run(reports):
     lines.clear()
     _run_hook(SimpleNamespace(stats={"passed": [object()]}, write_line=lines.append))
     assert lines == []
+
+
+def test_ci_fails_every_skip_but_the_machine_bound_ones(monkeypatch):
+    monkeypatch.delenv("KUULO_REQUIRE_NO_SKIPS", raising=False)
+    assert not skip_forbidden("Skipped: /api/v1/x is not registered")
+    monkeypatch.setenv("KUULO_REQUIRE_NO_SKIPS", "1")
+    for reason in ("Skipped: /api/v1/x is not registered", "could not import 'schemathesis'",
+                   "seed texts not found", "PostgreSQL not reachable at ..."):
+        assert skip_forbidden(reason), reason
+    assert not skip_forbidden("Skipped: running as root without mount: a folder's permissions do not stop root")
+    assert not skip_forbidden("a full disk needs a small tmpfs, and mounting is not allowed here")

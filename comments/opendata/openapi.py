@@ -187,7 +187,9 @@ PATHS = {
         "List visible comments",
         "CommentPage",
         [SLUG_PARAMETER, *PAGING,
-         {"name": "paragraph", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}}],
+         # No NUL: every query parameter with one is refused with 422 (input guard).
+         {"name": "paragraph", "in": "query", "required": False,
+          "schema": {"type": "string", "maxLength": 40, "pattern": "^[^\\x00]*$"}}],
         errors=("400", "404"),
     ),
     "/api/v1/consultations/{slug}/responses": _get(

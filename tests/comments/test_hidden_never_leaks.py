@@ -6,9 +6,8 @@ Every check is done both after an official's decision and after the automatic hi
 reports, as an anonymous visitor, as another member, as the author and as the
 organizer's official (who sees the text only in the moderation queue).
 
-The JSON API, the exports and the summary are checked when their routes are
-registered; until then those cases are skipped with a reason (they did not exist when
-the moderation feature was written).
+The JSON API, the exports and the summary page are checked too, each first shown to
+carry the comment (and the official's response to it) before it is hidden.
 """
 from __future__ import annotations
 
@@ -27,6 +26,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 from comments.models import Comment
 from comments.moderation.services import hide_comment, report_comment
+from comments.responses.official import save_response
+from comments.responses.summary import publish_summary
 from comments.services import edit_comment
 from tests.conftest import csrf_from, login, paragraphs_of
 
@@ -240,8 +241,7 @@ def _result_count(page: str) -> int:
 
 @pytest.mark.parametrize("hider", sorted(HIDERS))
 def test_search_never_finds_the_hidden_comment(app, world, hider):
-    if "search.search" not in app.view_functions:
-        pytest.skip("search is not part of the app")
+    assert "search.search" in app.view_functions, "search is not registered"
     client = app.test_client()
     found = body_text(_search(client, MARKER))
     assert _result_count(found) == 1 and f"/comments/{world.comment.id}" in found  # indexed while visible
@@ -257,17 +257,31 @@ def test_search_never_finds_the_hidden_comment(app, world, hider):
     assert _result_count(body_text(_search(app.test_client(), REPLY_MARKER))) == 1
 
 
-# --- JSON API, exports, summary (when they exist) ---------------------------------------------
+# --- JSON API, exports, summary ------------------------------------------------------------
 
-OPTIONAL = {
-    "api comments": ("/api/v1/consultations/<slug>/comments", "/api/v1/consultations/{slug}/comments"),
-    "api consultation": ("/api/v1/consultations/<slug>", "/api/v1/consultations/{slug}"),
-    "api summary": ("/api/v1/consultations/<slug>/summary", "/api/v1/consultations/{slug}/summary"),
-    "export csv": ("/consultations/<slug>/export.csv", "/consultations/{slug}/export.csv"),
-    "export xlsx": ("/consultations/<slug>/export.xlsx", "/consultations/{slug}/export.xlsx"),
-    "export json": ("/consultations/<slug>/export.json", "/consultations/{slug}/export.json"),
-    "summary": ("/consultations/<slug>/summary", "/consultations/{slug}/summary"),
+RESPONSE_MARKER = "Vastinesana"  # in the official's published response to the hidden comment
+
+# Every path that shows comments besides the pages, with what it shows of them and in which
+# phases: the exports and the comment API while the consultation is open and after it has
+# closed; the summary page and the response API once the summary is published (with the
+# responses). Each case first sees these markers there, then hides the comment.
+SHOWN = {
+    "api comments": ("/api/v1/consultations/{slug}/comments", (MARKER, QUOTE_MARKER, REPLY_MARKER)),
+    "export csv": ("/consultations/{slug}/export.csv", (MARKER, QUOTE_MARKER, REPLY_MARKER)),
+    "export xlsx": ("/consultations/{slug}/export.xlsx", (MARKER, QUOTE_MARKER, REPLY_MARKER)),
+    "export json": ("/consultations/{slug}/export.json", (MARKER, QUOTE_MARKER, REPLY_MARKER)),
+    "summary page": ("/consultations/{slug}/summary", (MARKER, QUOTE_MARKER, REPLY_MARKER, RESPONSE_MARKER)),
+    "api responses": ("/api/v1/consultations/{slug}/responses", (RESPONSE_MARKER,)),
 }
+PHASES = {
+    "api comments": ("open", "closed", "summarized"),
+    "export csv": ("open", "closed", "summarized"),
+    "export xlsx": ("open", "closed", "summarized"),
+    "export json": ("open", "closed", "summarized"),
+    "summary page": ("summarized",),
+    "api responses": ("summarized",),
+}
+SECRETS = (MARKER, OLD_MARKER, QUOTE_MARKER, RESPONSE_MARKER)
 
 
 def close(consultation):
@@ -276,28 +290,69 @@ def close(consultation):
     db.session.commit()
 
 
-@pytest.mark.parametrize("phase", ["open", "closed"])
-@pytest.mark.parametrize("name", sorted(OPTIONAL))
-@pytest.mark.parametrize("hider", sorted(HIDERS))
-def test_api_exports_and_summary_leave_out_the_hidden_comment(app, world, hider, name, phase):
-    rule, url = OPTIONAL[name]
-    if rule not in {r.rule for r in app.url_map.iter_rules()}:
-        pytest.skip(f"{rule} is not registered (yet)")
-    url = url.format(slug=world.consultation.slug)
+def summarize(world):
+    """Closed, the hidden-to-be comment answered, and the summary published with the responses."""
+    close(world.consultation)
+    save_response(fresh(world.comment.id), world.official, "accepted", f"{RESPONSE_MARKER} kiittää.", 0)
+    publish_summary(world.consultation, world.official, "Yhteenveto kommenteista.", 0)
+    db.session.commit()
+
+
+def enter(phase, world):
     if phase == "closed":
         close(world.consultation)
-    visible_before = body_text(app.test_client().get(url))
+    elif phase == "summarized":
+        summarize(world)
+
+
+def _cases():
+    for name in sorted(SHOWN):
+        for phase in PHASES[name]:
+            for hider in sorted(HIDERS):
+                yield pytest.param(name, phase, hider, id=f"{hider}-{name}-{phase}")
+
+
+@pytest.mark.parametrize("name, phase, hider", list(_cases()))
+def test_api_exports_and_summary_leave_out_the_hidden_comment(app, world, name, phase, hider):
+    path, shown = SHOWN[name]
+    rule = path.replace("{slug}", "<slug>")
+    assert rule in {r.rule for r in app.url_map.iter_rules()}, f"{rule} is not registered"
+    url = path.format(slug=world.consultation.slug)
+    enter(phase, world)
+    before = app.test_client().get(url)
+    assert before.status_code == 200, (name, phase, before.status_code)
+    text = body_text(before)
+    for marker in shown:
+        assert marker in text, f"{name} does not show {marker} while the comment is visible ({phase})"
+
     HIDERS[hider](world)
     for who, client in clients(app, world).items():
         if who == "official":
             continue  # an official's export may be a different document; public ones are checked
         response = client.get(url)
-        assert response.status_code < 500, (who, name)
+        assert response.status_code == 200, (who, name, response.status_code)
         text = body_text(response)
-        for marker in (MARKER, OLD_MARKER, QUOTE_MARKER):
-            assert marker not in text, f"{marker} leaked to {who} through {name}"
-        if response.status_code == 200 and REPLY_MARKER in visible_before:
-            assert REPLY_MARKER in text, f"the visible reply vanished from {name}"
+        for marker in SECRETS:
+            assert marker not in text, f"{marker} leaked to {who} through {name} ({phase})"
+        if REPLY_MARKER in shown:
+            assert REPLY_MARKER in text, f"the visible reply vanished from {name} for {who}"
+
+
+def test_consultation_and_summary_documents_carry_no_comments(app, world):
+    """The API's consultation and summary documents hold no comment, so they have no case
+    above: their fields are the consultation's and the official's own text. A new field
+    here must show that it cannot carry a hidden comment (and get a case above)."""
+    summarize(world)
+    slug = world.consultation.slug
+    client = app.test_client()
+    consultation = client.get(f"/api/v1/consultations/{slug}").get_json()
+    assert set(consultation) == {
+        "slug", "title", "description", "language", "organizer", "status", "opens_at", "closes_at",
+        "summary_published_at", "url", "documents", "links",
+    }
+    summary = client.get(f"/api/v1/consultations/{slug}/summary").get_json()
+    assert set(summary) == {"consultation", "text", "html", "published_at"}
+    assert summary["text"] == "Yhteenveto kommenteista."
 
 
 def test_hidden_comment_rows_stay_in_the_database(app, world):

@@ -1,13 +1,12 @@
 """schemathesis against /api/v1/: no 5xx and no answer that breaks the OpenAPI document."""
 from __future__ import annotations
 
+import hypothesis
 import pytest
+import schemathesis
 
 from comments.opendata.openapi import openapi_document
 from tests.comments.responses.conftest import answer, publish
-
-schemathesis = pytest.importorskip("schemathesis")
-hypothesis = pytest.importorskip("hypothesis")
 
 # Loaded from the module rather than over HTTP: the same dict the route serves
 # (test_api.py checks that), and collection needs no application.
