@@ -285,10 +285,12 @@ def register_by_email(client, display_name: str, email: str, password: str, pass
 
 
 # Skips that mean this machine lacks a service, by how their reason starts (the reasons are
-# written in tests/search/conftest.py and tests/browser/conftest.py), and how to run them.
+# written in tests/search/conftest.py, tests/browser/conftest.py and `redis_url` above), and
+# how to run them.
 SERVICE_SKIPS = {
     "PostgreSQL not reachable": ("PostgreSQL", "run them with `make test-postgres`"),
     "browser unavailable": ("browser", "install Chromium (apt-get install chromium), then `make test`"),
+    "Redis not reachable": ("Redis", "start `redis-server --port 6390` (or set KUULO_TEST_REDIS_URL), then `make test`"),
 }
 
 
