@@ -99,6 +99,13 @@ def make_schema(path: Path) -> Path:
     return path
 
 
+def session_schema(tmp_path_factory) -> Path:
+    """The session's schema file, made by the first caller (the `schema_file` fixture, or a
+    module-scoped fixture that cannot ask for it)."""
+    path = tmp_path_factory.getbasetemp() / "schema.sqlite"
+    return path if path.exists() else make_schema(path)
+
+
 def copy_schema(schema: Path, target: Path) -> str:
     """A fresh database at `target` (any old one and its WAL files removed); its URI."""
     for suffix in ("", *SQLITE_SIDE_FILES):

@@ -22,8 +22,8 @@ from app.timeutil import utcnow
 from comments.services import post_comment
 from consultations.services import add_document, create_consultation
 from tests.apps import (  # noqa: F401  (FreshContextClient, TestSettings: imported from here too)
-    FreshContextClient, ReusableApp, TestSettings, _fresh_request_globals, close_app, copy_schema, make_schema,
-    new_app,
+    FreshContextClient, ReusableApp, TestSettings, _fresh_request_globals, close_app, copy_schema, new_app,
+    session_schema,
 )
 
 PASSWORD = "correct-horse-battery-9"
@@ -53,7 +53,7 @@ def app_settings():
 @pytest.fixture(scope="session")
 def schema_file(tmp_path_factory) -> Path:
     """The schema, made once per session; every test's database is a copy of it."""
-    return make_schema(tmp_path_factory.mktemp("schema") / "schema.sqlite")
+    return session_schema(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

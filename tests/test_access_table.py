@@ -8,11 +8,11 @@ import sqlite3
 import pytest
 
 from app.extensions import db
-from comments.models import Comment
 from app.timeutil import utcnow
-from tests.apps import close_app, copy_schema, new_app
+from comments.models import Comment
+from tests.apps import close_app, copy_schema, new_app, session_schema
 from tests.conftest import csrf_from, login
-from tests.world import FIRST_TEXT, World, build_world
+from tests.world import FIRST_TEXT, build_world
 
 ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # member     – member of organization A (the author of the comment under test)
@@ -21,18 +21,30 @@ ROLES = ("anonymous", "member", "member_b", "official", "official_b", "admin")
 # official_b – official of another authority (must not see this authority's drafts)
 # admin      – administrator, member of no organization
 
-ORIGINAL_TEXT = FIRST_TEXT  # the comment under test, by member for association A (yhdistys-a)
+ORIGINAL_TEXT = FIRST_TEXT  # the comment under test: by member, for organization A
 
 
-def url_of(world: World, template: str) -> str:
-    return template.format(
-        slug=world.slug, draft=world.draft_slug, comment=world.comment_id, draft_comment=world.draft_comment_id
-    )
+class World:
+    """tests/world.py's world, open and with an unpublished draft, as plain values (ids,
+    slugs, emails), so it can be used from any application context; subclass it to add
+    more (tests/authoring). `roles` is accepted for the callers: every role is there."""
 
+    def __init__(self, roles=ROLES):
+        built = build_world(status="open", draft=True)
+        self.slug, self.draft = built.slug, built.draft_slug
+        self.comment, self.draft_comment = built.comment_id, built.draft_comment_id
+        self.emails, self.user_ids = built.emails, built.user_ids
+        self.org_a_id, self.org_b_id = built.org_ids["a"], built.org_ids["b"]
+        self.draft_title = built.draft.title
 
-def data_of(world: World, template: dict | None) -> dict:
-    values = {"member_b_id": world.user_ids["member_b"], "comment": world.comment_id}
-    return {k: str(v).format(**values) for k, v in (template or {}).items()}
+    def url(self, template: str) -> str:
+        return template.format(
+            slug=self.slug, draft=self.draft, comment=self.comment, draft_comment=self.draft_comment
+        )
+
+    def data(self, template: dict | None) -> dict:
+        values = {"member_b_id": self.user_ids.get("member_b", 0), "comment": self.comment}
+        return {k: str(v).format(**values) for k, v in (template or {}).items()}
 
 
 def client_for(app, world: World, role: str):
@@ -89,7 +101,7 @@ GET_TABLE = [
     ("/comments/999999", dict.fromkeys(ROLES, 404)),
 ]
 
-POST_AS_A = {"body": "Uusi kommentti.", "organization": "yhdistys-a", "paragraph": ""}
+POST_AS_A = {"body": "Uusi kommentti.", "organization": "org-a", "paragraph": ""}
 POST_TABLE = [
     # Commenting on behalf of organization A: only A's members; the rest forge it.
     ("/consultations/{slug}/comments/", POST_AS_A,
@@ -98,7 +110,7 @@ POST_TABLE = [
      {"anonymous": 302, "member": 302, "member_b": 422, "official": 422, "official_b": 422, "admin": 422}),
     ("/comments/{comment}/edit", {"body": "Muutettu teksti."},
      {"anonymous": 302, "member": 302, "member_b": 403, "official": 403, "official_b": 403, "admin": 403}),
-    ("/admin/memberships", {"user_id": "{member_b_id}", "organization": "yhdistys-a"},
+    ("/admin/memberships", {"user_id": "{member_b_id}", "organization": "org-a"},
      {"anonymous": 302, "member": 403, "member_b": 403, "official": 403, "official_b": 403, "admin": 303}),
     # An unpublished consultation does not exist for those who may not see it.
     ("/consultations/{draft}/comments/", POST_AS_A,
@@ -116,19 +128,20 @@ def _cases(table, method):
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory, schema_file):
+def shared(tmp_path_factory):
     """One world for the read-only rows: GET requests change nothing."""
-    application = new_app(copy_schema(schema_file, tmp_path_factory.mktemp("access") / "db.sqlite"))
+    database = copy_schema(session_schema(tmp_path_factory), tmp_path_factory.mktemp("access") / "db.sqlite")
+    application = new_app(database)
     with application.app_context():
-        world = build_world(status="open", draft=True)
+        world = World()
     clients = {role: client_for(application, world, role) for role in ROLES}
     yield application, world, clients
     close_app(application)
 
 
 @pytest.fixture
-def world(app):
-    return build_world(status="open", draft=True)
+def fresh_app(app):
+    return app
 
 
 def _check_redirect_to_login(response, role):
@@ -139,17 +152,18 @@ def _check_redirect_to_login(response, role):
 @pytest.mark.parametrize("role, method, url, data, expected", list(_cases(GET_TABLE, "GET")))
 def test_get_access(shared, role, method, url, data, expected):
     _, world, clients = shared
-    response = clients[role].get(url_of(world, url))
+    response = clients[role].get(world.url(url))
     assert response.status_code == expected, f"{role} GET {url}"
     _check_redirect_to_login(response, role)
 
 
 @pytest.mark.parametrize("role, method, url, data, expected", list(_cases(POST_TABLE, "POST")))
-def test_post_access(app, world, role, method, url, data, expected):
+def test_post_access(fresh_app, role, method, url, data, expected):
     """State-changing rows get a fresh world each."""
-    client = client_for(app, world, role)
+    world = World(roles=(role,))
+    client = client_for(fresh_app, world, role)
     token = csrf_from(client, "/")
-    response = client.post(url_of(world, url), data={**data_of(world, data), "csrf_token": token})
+    response = client.post(world.url(url), data={**world.data(data), "csrf_token": token})
     assert response.status_code == expected, f"{role} POST {url}: {response.get_data(as_text=True)[:300]}"
     _check_redirect_to_login(response, role)
 
@@ -157,157 +171,162 @@ def test_post_access(app, world, role, method, url, data, expected):
 # --- effects behind the statuses ---------------------------------------------------
 
 
+@pytest.fixture
+def world(fresh_app):
+    return World()
+
+
 def _post_comment(app, world, as_role, **fields):
     client = client_for(app, world, as_role)
-    token = csrf_from(client, url_of(world, "/consultations/{slug}/"))
+    token = csrf_from(client, world.url("/consultations/{slug}/"))
     data = {**POST_AS_A, "csrf_token": token, **fields}
-    return client, client.post(url_of(world, "/consultations/{slug}/comments/"), data=data)
+    return client, client.post(world.url("/consultations/{slug}/comments/"), data=data)
 
 
-def test_member_posts_on_behalf_of_own_organization(app, world):
-    _, response = _post_comment(app, world, "member", body="Yhdistys A kannattaa.")
+def test_member_posts_on_behalf_of_own_organization(fresh_app, world):
+    _, response = _post_comment(fresh_app, world, "member", body="Yhdistys A kannattaa.")
     assert response.status_code == 302
-    rows = db_rows(_path(app), "SELECT author_id, organization_id, visibility FROM comment "
+    rows = db_rows(_path(fresh_app), "SELECT author_id, organization_id, visibility FROM comment "
                                      "WHERE body_source = ?", ("Yhdistys A kannattaa.",))
-    assert rows == [(world.user_ids["member"], world.org_ids["a"], "visible")]
+    assert rows == [(world.user_ids["member"], world.org_a_id, "visible")]
 
 
 @pytest.mark.parametrize("role", ["member_b", "official", "admin"])
-def test_forged_organization_is_refused_and_nothing_stored(app, world, role):
-    before = db_rows(_path(app), "SELECT count(*) FROM comment")
-    client, response = _post_comment(app, world, role, body="Väärennetty lausunto.")
+def test_forged_organization_is_refused_and_nothing_stored(fresh_app, world, role):
+    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
+    client, response = _post_comment(fresh_app, world, role, body="Väärennetty lausunto.")
     assert response.status_code == 422
     if role != "admin":  # (the admin belongs to no organization and so has no form)
         html = response.get_data(as_text=True)
         assert "Väärennetty lausunto." in html  # the user's text is given back in the form
-    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
-    assert db_rows(_path(app), "SELECT count(*) FROM comment WHERE body_source LIKE 'Väärennetty%'") == [(0,)]
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment WHERE body_source LIKE 'Väärennetty%'") == [(0,)]
     # And the public pages do not show it either.
-    public = app.test_client().get(url_of(world, "/consultations/{slug}/comments/")).get_data(as_text=True)
+    public = fresh_app.test_client().get(world.url("/consultations/{slug}/comments/")).get_data(as_text=True)
     assert "Väärennetty lausunto." not in public
 
 
-def test_forged_organization_in_reply_is_refused(app, world):
-    _, response = _post_comment(app, world, "member_b", body="Väärennetty vastaus.", parent=str(world.comment_id))
+def test_forged_organization_in_reply_is_refused(fresh_app, world):
+    _, response = _post_comment(fresh_app, world, "member_b", body="Väärennetty vastaus.", parent=str(world.comment))
     assert response.status_code == 422
-    assert db_rows(_path(app), "SELECT count(*) FROM comment WHERE parent_id IS NOT NULL") == [(0,)]
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment WHERE parent_id IS NOT NULL") == [(0,)]
 
 
 @pytest.mark.parametrize("role", ["member_b", "official", "admin"])
-def test_idor_cannot_edit_another_organizations_comment(app, world, role):
-    client = client_for(app, world, role)
-    token = csrf_from(client, url_of(world, "/comments/{comment}"))
-    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Kaapattu teksti.", "csrf_token": token})
+def test_idor_cannot_edit_another_organizations_comment(fresh_app, world, role):
+    client = client_for(fresh_app, world, role)
+    token = csrf_from(client, world.url("/comments/{comment}"))
+    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Kaapattu teksti.", "csrf_token": token})
     assert response.status_code == 403
-    assert db_rows(_path(app), "SELECT body_source, edited_at FROM comment WHERE id = ?", (world.comment_id,)) == [
+    assert db_rows(_path(fresh_app), "SELECT body_source, edited_at FROM comment WHERE id = ?", (world.comment,)) == [
         (ORIGINAL_TEXT, None)
     ]
-    assert db_rows(_path(app), "SELECT count(*) FROM comment_revision") == [(0,)]
-    page = app.test_client().get(url_of(world, "/comments/{comment}")).get_data(as_text=True)
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment_revision") == [(0,)]
+    page = fresh_app.test_client().get(world.url("/comments/{comment}")).get_data(as_text=True)
     assert ORIGINAL_TEXT in page and "Kaapattu teksti." not in page
 
 
-def test_author_can_edit_own_comment(app, world):
-    client = client_for(app, world, "member")
-    token = csrf_from(client, url_of(world, "/comments/{comment}/edit"))
-    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Korjattu teksti.", "csrf_token": token})
+def test_author_can_edit_own_comment(fresh_app, world):
+    client = client_for(fresh_app, world, "member")
+    token = csrf_from(client, world.url("/comments/{comment}/edit"))
+    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Korjattu teksti.", "csrf_token": token})
     assert response.status_code == 302
-    assert db_rows(_path(app), "SELECT body_source FROM comment WHERE id = ?", (world.comment_id,)) == [
+    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment WHERE id = ?", (world.comment,)) == [
         ("Korjattu teksti.",)
     ]
-    assert db_rows(_path(app), "SELECT body_source FROM comment_revision") == [(ORIGINAL_TEXT,)]
+    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment_revision") == [(ORIGINAL_TEXT,)]
 
 
-def test_comment_post_ignores_extra_fields(app, world):
+def test_comment_post_ignores_extra_fields(fresh_app, world):
     """Mass assignment: only body, paragraph, organization and parent are read."""
     _, response = _post_comment(
-        app, world, "member",
+        fresh_app, world, "member",
         body="Tavallinen kommentti.",
         visibility="hidden", hide_reason="tekaistu", hidden_at="2020-01-01T00:00:00",
-        author_id=str(world.user_ids["admin"]), organization_id=str(world.org_ids["b"]),
-        organization_slug="saatio-b", role="admin", id="4242", consultation_id="999",
+        author_id=str(world.user_ids["admin"]), organization_id=str(world.org_b_id),
+        organization_slug="org-b", role="admin", id="4242", consultation_id="999",
         created_at="2000-01-01T00:00:00", body_html="<script>alert(1)</script>",
         edited_at="2000-01-01T00:00:00", session_version="99",
     )
     assert response.status_code == 302
     [(cid, author, org, visibility, reason, hidden_at, consultation_id, created, body_html, edited)] = db_rows(
-        _path(app),
+        _path(fresh_app),
         "SELECT id, author_id, organization_id, visibility, hide_reason, hidden_at, consultation_id, "
         "created_at, body_html, edited_at FROM comment WHERE body_source = ?",
         ("Tavallinen kommentti.",),
     )
     assert cid != 4242
     assert (author, org, visibility, reason, hidden_at, edited) == (
-        world.user_ids["member"], world.org_ids["a"], "visible", None, None, None,
+        world.user_ids["member"], world.org_a_id, "visible", None, None, None,
     )
     assert consultation_id != 999 and not created.startswith("2000")
     assert "<script" not in body_html
-    assert db_rows(_path(app), "SELECT role, session_version FROM user WHERE id = ?",
+    assert db_rows(_path(fresh_app), "SELECT role, session_version FROM user WHERE id = ?",
                    (world.user_ids["member"],)) == [("member", 1)]
 
 
-def test_comment_edit_ignores_extra_fields(app, world):
-    client = client_for(app, world, "member")
-    token = csrf_from(client, url_of(world, "/comments/{comment}/edit"))
+def test_comment_edit_ignores_extra_fields(fresh_app, world):
+    client = client_for(fresh_app, world, "member")
+    token = csrf_from(client, world.url("/comments/{comment}/edit"))
     response = client.post(
-        url_of(world, "/comments/{comment}/edit"),
+        world.url("/comments/{comment}/edit"),
         data={"body": "Muokattu.", "csrf_token": token, "visibility": "hidden", "hide_reason": "x",
-              "author_id": str(world.user_ids["admin"]), "organization_id": str(world.org_ids["b"]),
-              "organization": "saatio-b", "role": "admin", "body_html": "<script>alert(1)</script>"},
+              "author_id": str(world.user_ids["admin"]), "organization_id": str(world.org_b_id),
+              "organization": "org-b", "role": "admin", "body_html": "<script>alert(1)</script>"},
     )
     assert response.status_code == 302
     assert db_rows(
-        _path(app),
+        _path(fresh_app),
         "SELECT body_source, author_id, organization_id, visibility, hide_reason FROM comment WHERE id = ?",
-        (world.comment_id,),
-    ) == [("Muokattu.", world.user_ids["member"], world.org_ids["a"], "visible", None)]
-    [(body_html,)] = db_rows(_path(app), "SELECT body_html FROM comment WHERE id = ?", (world.comment_id,))
+        (world.comment,),
+    ) == [("Muokattu.", world.user_ids["member"], world.org_a_id, "visible", None)]
+    [(body_html,)] = db_rows(_path(fresh_app), "SELECT body_html FROM comment WHERE id = ?", (world.comment,))
     assert "<script" not in body_html
 
 
 @pytest.mark.parametrize("role", ["member", "member_b", "official"])
-def test_only_admin_adds_memberships(app, world, role):
-    client = client_for(app, world, role)
+def test_only_admin_adds_memberships(fresh_app, world, role):
+    client = client_for(fresh_app, world, role)
     token = csrf_from(client, "/")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a", "csrf_token": token})
+        "user_id": str(world.user_ids["member_b"]), "organization": "org-a", "csrf_token": token})
     assert response.status_code == 403
-    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_ids["a"])) == [(0,)]
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_a_id)) == [(0,)]
 
 
-def test_admin_adds_membership(app, world):
-    client = client_for(app, world, "admin")
+def test_admin_adds_membership(fresh_app, world):
+    client = client_for(fresh_app, world, "admin")
     token = csrf_from(client, "/admin/users")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a", "csrf_token": token,
+        "user_id": str(world.user_ids["member_b"]), "organization": "org-a", "csrf_token": token,
         "role": "admin"})
     assert response.status_code == 303
-    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_ids["a"])) == [(1,)]
-    assert db_rows(_path(app), "SELECT role FROM user WHERE id = ?", (world.user_ids["member_b"],)) == [("member",)]
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_a_id)) == [(1,)]
+    assert db_rows(_path(fresh_app), "SELECT role FROM user WHERE id = ?", (world.user_ids["member_b"],)) == [("member",)]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "member_b", "official_b"])
-def test_unpublished_consultation_is_not_listed_or_leaked(app, world, role):
-    client = client_for(app, world, role)
+def test_unpublished_consultation_is_not_listed_or_leaked(fresh_app, world, role):
+    client = client_for(fresh_app, world, role)
     for url in ("/", "/consultations/", "/consultations/?status=open"):
         html = client.get(url).get_data(as_text=True)
-        assert world.draft.title not in html
+        assert world.draft_title not in html
         assert f"/consultations/{world.draft}/" not in html
-    html = client.get(url_of(world, "/consultations/{slug}/comments/")).get_data(as_text=True)
+    html = client.get(world.url("/consultations/{slug}/comments/")).get_data(as_text=True)
     assert "Kommentti luonnokseen." not in html
 
 
-def test_hidden_comment_text_never_shown(app, world):
-    comment = db.session.get(Comment, world.comment_id)
+def test_hidden_comment_text_never_shown(fresh_app, world):
+    comment = db.session.get(Comment, world.comment)
     comment.visibility, comment.hide_reason, comment.hidden_at = "hidden", "other", utcnow()
     db.session.commit()
     for role in ("anonymous", "member_b", "member"):
-        client = client_for(app, world, role)
+        client = client_for(fresh_app, world, role)
         for url in ("/consultations/{slug}/", "/consultations/{slug}/comments/", "/comments/{comment}",
-                    "/consultations/{slug}/comments/?organization=yhdistys-a"):
-            response = client.get(url_of(world, url))
+                    "/consultations/{slug}/comments/?organization=org-a"):
+            response = client.get(world.url(url))
             assert response.status_code == 200
             assert ORIGINAL_TEXT not in response.get_data(as_text=True), (role, url)
 
@@ -315,37 +334,37 @@ def test_hidden_comment_text_never_shown(app, world):
 # --- CSRF on comment forms ---------------------------------------------------------
 
 
-def test_comment_post_without_csrf_token_is_400(app, world):
-    client = client_for(app, world, "member")
-    before = db_rows(_path(app), "SELECT count(*) FROM comment")
-    response = client.post(url_of(world, "/consultations/{slug}/comments/"), data={**POST_AS_A, "body": "Ilman tokenia."})
+def test_comment_post_without_csrf_token_is_400(fresh_app, world):
+    client = client_for(fresh_app, world, "member")
+    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
+    response = client.post(world.url("/consultations/{slug}/comments/"), data={**POST_AS_A, "body": "Ilman tokenia."})
     assert response.status_code == 400
-    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
 
 
-def test_comment_post_with_foreign_csrf_token_is_400(app, world):
-    client = client_for(app, world, "member")
-    foreign = csrf_from(client_for(app, world, "member_b"), "/")
-    before = db_rows(_path(app), "SELECT count(*) FROM comment")
-    response = client.post(url_of(world, "/consultations/{slug}/comments/"),
+def test_comment_post_with_foreign_csrf_token_is_400(fresh_app, world):
+    client = client_for(fresh_app, world, "member")
+    foreign = csrf_from(client_for(fresh_app, world, "member_b"), "/")
+    before = db_rows(_path(fresh_app), "SELECT count(*) FROM comment")
+    response = client.post(world.url("/consultations/{slug}/comments/"),
                            data={**POST_AS_A, "body": "Vieras token.", "csrf_token": foreign})
     assert response.status_code == 400
-    assert db_rows(_path(app), "SELECT count(*) FROM comment") == before
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM comment") == before
 
 
-def test_comment_edit_without_csrf_token_is_400(app, world):
-    client = client_for(app, world, "member")
-    response = client.post(url_of(world, "/comments/{comment}/edit"), data={"body": "Ilman tokenia."})
+def test_comment_edit_without_csrf_token_is_400(fresh_app, world):
+    client = client_for(fresh_app, world, "member")
+    response = client.post(world.url("/comments/{comment}/edit"), data={"body": "Ilman tokenia."})
     assert response.status_code == 400
-    assert db_rows(_path(app), "SELECT body_source FROM comment WHERE id = ?", (world.comment_id,)) == [
+    assert db_rows(_path(fresh_app), "SELECT body_source FROM comment WHERE id = ?", (world.comment,)) == [
         (ORIGINAL_TEXT,)
     ]
 
 
-def test_admin_membership_without_csrf_token_is_400(app, world):
-    client = client_for(app, world, "admin")
+def test_admin_membership_without_csrf_token_is_400(fresh_app, world):
+    client = client_for(fresh_app, world, "admin")
     response = client.post("/admin/memberships", data={
-        "user_id": str(world.user_ids["member_b"]), "organization": "yhdistys-a"})
+        "user_id": str(world.user_ids["member_b"]), "organization": "org-a"})
     assert response.status_code == 400
-    assert db_rows(_path(app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
-                   (world.user_ids["member_b"], world.org_ids["a"])) == [(0,)]
+    assert db_rows(_path(fresh_app), "SELECT count(*) FROM membership WHERE user_id = ? AND organization_id = ?",
+                   (world.user_ids["member_b"], world.org_a_id)) == [(0,)]

@@ -80,11 +80,13 @@ def _consultation(slug, title, organizer, status):
 
 
 def build_world(status: str = "closed", draft: bool = False) -> World:
-    """Three visible comments and one hidden on the consultation "yhteistyo"."""
-    authority = create_organization("Hyvinvointialue", "alue", kind="authority")
-    other = create_organization("Toinen alue", "toinen-alue", kind="authority")
-    org_a = create_organization("Yhdistys Ääni ry", "yhdistys-a", kind="association")
-    org_b = create_organization("Säätiö Öljy", "saatio-b", kind="foundation")
+    """Three visible comments and one hidden on the consultation "avoin" (open) or
+    "yhteistyo" (closed); the organizations' slugs are org-a, org-b, authority and
+    other-authority."""
+    authority = create_organization("Hyvinvointialue", "authority", kind="authority")
+    other = create_organization("Toinen alue", "other-authority", kind="authority")
+    org_a = create_organization("Yhdistys Ääni ry", "org-a", kind="association")
+    org_b = create_organization("Säätiö Öljy", "org-b", kind="foundation")
     orgs = {"authority": authority, "other": other, "a": org_a, "b": org_b}
     people = {
         "member": ("member", [org_a], "Maija Meikäläinen"),
@@ -98,7 +100,8 @@ def build_world(status: str = "closed", draft: bool = False) -> World:
         key: create_user(f"{key.replace('_', '-')}@example.org", PASSWORD, name, role, [o.slug for o in member_of])
         for key, (role, member_of, name) in people.items()
     }
-    consultation = _consultation("yhteistyo", "Yhteistyön periaatteet", authority, status)
+    slug = "avoin" if status == "open" else "yhteistyo"
+    consultation = _consultation(slug, "Yhteistyön periaatteet", authority, status)
     paragraphs = list(paragraphs_of(consultation))
     world = World(consultation, paragraphs, users, orgs)
     world.comments = [

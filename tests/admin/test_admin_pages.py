@@ -104,10 +104,11 @@ def test_merge_keeps_comments_memberships_and_roles(app, admin, make_user, make_
     consultation = make_consultation(status="open")
     comment = make_comment(consultation, only_dup, duplicate, body="Kaksoiskappaleen lausunto.")
     client = signed_in(app, admin)
-    response = post(client, f"/admin/organizations/{duplicate.id}/merge", into=keeper.slug)
+    duplicate_id = duplicate.id  # the request deletes the row, in a session of its own
+    response = post(client, f"/admin/organizations/{duplicate_id}/merge", into=keeper.slug)
     assert response.status_code == 303
     db.session.expire_all()
-    assert db.session.get(Organization, duplicate.id) is None
+    assert db.session.get(Organization, duplicate_id) is None
     assert db.session.get(Comment, comment.id).organization_id == keeper.id
     roles = dict(db.session.execute(select(Membership.user_id, Membership.role)
                                     .where(Membership.organization_id == keeper.id)).all())

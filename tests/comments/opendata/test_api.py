@@ -45,7 +45,7 @@ def test_consultation_detail(world, client_as):
     data = response.get_json()
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert data["title"] == "Yhteistyön periaatteet" and data["status"] == "closed"
-    assert data["organizer"] == {"name": "Hyvinvointialue", "slug": "alue"}
+    assert data["organizer"] == {"name": "Hyvinvointialue", "slug": "authority"}
     assert data["documents"][0]["version"] == 1
     assert data["opens_at"].endswith(("+02:00", "+03:00"))  # Helsinki time
 
