@@ -33,6 +33,8 @@ def _render_body(slug: str) -> str:
     counts = Counter(c.paragraph_anchor for c in comments if c.paragraph_anchor)
     commented = [g.paragraph for g in table.groups if g.paragraph is not None and not g.removed]
     over_time, period = comments_over_time(comments)
+    answered = {c.organization_id for c in comments if c.organization_id}  # visible comments only
+    invited = sorted((i.organization.name, i.organization_id in answered) for i in consultation.invitations)
     return render_template(
         "summary/_body.html",
         consultation=consultation,
@@ -43,6 +45,7 @@ def _render_body(slug: str) -> str:
         kind_chart=organization_kinds(comments),
         time_chart=over_time,
         period=period,
+        invited=invited,  # who was asked for a statement, and who gave one (issue 16)
     )
 
 

@@ -89,3 +89,23 @@ def test_after_the_deadline_the_official_sees_who_answered(client, official, mak
     html = client.get("/consultations/paattynyt/manage/invitations/").get_data(as_text=True)
     assert "1 / 2 answered" in html
     assert "1 / 2 invited organizations answered" in client.get("/manage/").get_data(as_text=True)
+
+
+def test_the_public_summary_shows_who_answered_and_who_did_not(app, client):
+    from tests.comments.responses.conftest import build_world, client_as as _client_as, publish  # noqa: F401
+
+    world = build_world()
+    silent = create_organization("Hiljainen seura ry", "hiljainen")
+    for org in (world.orgs["a"], silent):
+        db.session.add(Invitation(consultation_id=world.consultation.id, organization_id=org.id))
+    db.session.commit()
+    from tests.conftest import login
+
+    login(client, world.users["official"])
+    use_language(client, "en")
+    assert publish(client, world).status_code == 303
+    html = app.test_client().get(f"/consultations/{world.slug}/summary").get_data(as_text=True)
+    section = html.split('id="invited-heading"')[1].split("</section>")[0]
+    assert "1 / 2" in section
+    assert "Yhdistys Ääni ry" in section and "Hiljainen seura ry" in section
+    assert "Säätiö Öljy" not in section  # commented, but was not invited
