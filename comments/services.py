@@ -30,6 +30,12 @@ def latest_paragraph(consultation: Consultation, anchor: str) -> Paragraph | Non
     )
 
 
+def normalized_body(body: str | None) -> str:
+    """The text as the browser's `maxlength` counted it: a form sends each line break as
+    CR LF, which the field showed and counted as one character."""
+    return (body or "").replace("\r\n", "\n")
+
+
 def _check_body(body: str) -> str:
     body = (body or "").strip()
     if not body:

@@ -28,6 +28,7 @@ from comments.services import (
     FormAlreadySent,
     edit_comment,
     latest_paragraph,
+    normalized_body,
     post_comment,
 )
 from consultations.models import Consultation
@@ -147,8 +148,13 @@ def comment_list(slug: str):
         if not isinstance(result, int):
             return result
         status = result
-        if request.form.get("origin") == "consultation":
+        # Errors show on the page the form was on.
+        origin = request.form.get("origin")
+        if origin == "consultation":
             return _consultation_page(consultation, _for_display(form, consultation), "", status)
+        replied = db.session.get(Comment, database_id(form.parent.data)) if origin == "reply" else None
+        if replied is not None and replied.consultation_id == consultation.id and replied.is_visible:
+            return _permalink_page(load_comment(replied.id), form, status)
     before = _cursor()
     if request.method == "GET" and request.args.get("fragment") == "1":
         return _threads(consultation, scope, org_slug, before)
@@ -211,7 +217,7 @@ def _handle_post(consultation: Consultation, form: CommentForm):
         if parent is None:
             abort(400)
     arguments = dict(
-        body=form.body.data or "",
+        body=normalized_body(form.body.data),
         paragraph_anchor=form.paragraph.data or "",
         org_slug=form.organization.data or "",
         parent=parent,
@@ -294,11 +300,15 @@ def _visible_comment_or_404(comment_id: int) -> Comment:
 
 @bp.get("/comments/<int:comment_id>")
 def permalink(comment_id: int):
-    comment = _visible_comment_or_404(comment_id)
+    return _permalink_page(_visible_comment_or_404(comment_id), _comment_form())
+
+
+def _permalink_page(comment: Comment, form: CommentForm, status: int = 200):
+    """A comment in its thread, with the reply form (shown again with its errors)."""
     root = comment.parent or comment
     _just_posted()
     discussion = load_permalink_thread(root)
-    form = _for_display(_comment_form(), comment.consultation, show_paragraph=False)
+    form = _for_display(form, comment.consultation, show_paragraph=False)
     form.parent.data = str(root.id)
     return render_template(
         "comments/permalink.html",
@@ -307,7 +317,7 @@ def permalink(comment_id: int):
         discussion=discussion,
         consultation=comment.consultation,
         form=form,
-    )
+    ), status
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -325,7 +335,7 @@ def edit(comment_id: int):
         status = 403 if request.method == "POST" else 200
     elif form.validate_on_submit():
         try:
-            edit_comment(comment, current_user, form.body.data or "")
+            edit_comment(comment, current_user, normalized_body(form.body.data))
         except CommentError as error:
             db.session.rollback()
             _attach_error(form, error)

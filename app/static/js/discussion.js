@@ -87,7 +87,7 @@
     if (!limit || !counter) { return; }
     var update = function () {
       var left = limit - field.value.length;
-      counter.textContent = counter.getAttribute("data-template").replace("%(n)s", left.toLocaleString(document.documentElement.lang));
+      counter.textContent = counter.getAttribute("data-template").replace("{n}", left.toLocaleString(document.documentElement.lang));
     };
     field.addEventListener("input", update);
     update();
