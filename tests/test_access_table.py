@@ -27,7 +27,7 @@ ORIGINAL_TEXT = FIRST_TEXT  # the comment under test: by member, for organizatio
 class World:
     """tests/world.py's world, open and with an unpublished draft, as plain values (ids,
     slugs, emails), so it can be used from any application context; subclass it to add
-    more (tests/authoring). `roles` is accepted for the callers: every role is there."""
+    more (tests/consultations/authoring). `roles` is accepted for the callers: every role is there."""
 
     def __init__(self, roles=ROLES):
         built = build_world(status="open", draft=True)

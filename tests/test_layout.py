@@ -145,3 +145,40 @@ def test_templates_include_nothing_that_may_be_missing():
         if "ignore missing" in p.read_text(encoding="utf-8")
     ]
     assert not offenders
+
+
+# Tests mirror the packages: tests/app/account tests app/account, tests/consultations/authoring
+# tests consultations/authoring, and so on. A test of several packages goes with the one it
+# is about (account deletion in tests/app/account, even though it posts comments first).
+# Two rooms cut across every package and have no package of their own: journeys in a real
+# browser and hostile input sent to every route. Rules across packages (this file, the
+# access table) and the shared scaffolding (conftest.py, apps.py, world.py, live.py) sit in
+# tests/ itself.
+TESTS = ROOT / "tests"
+ACROSS_PACKAGES = {"browser", "input"}
+
+
+def directories_with_tests():
+    """Every directory of tests/ that holds Python files, as a path relative to tests/."""
+    return sorted(
+        p.relative_to(TESTS) for p in TESTS.rglob("*")
+        if p.is_dir() and p.name != "__pycache__" and any(p.glob("*.py"))
+    )
+
+
+def test_tests_mirror_the_packages():
+    strays = [
+        str(path) for path in directories_with_tests()
+        if path.parts[0] not in ACROSS_PACKAGES and not is_module(".".join(path.parts))
+    ]
+    assert not strays, (
+        f"tests/{strays[0]} names no package: put its tests under the directory of the package they test "
+        "(tests/app/account for app/account)"
+    )
+
+
+def test_every_test_directory_is_a_package():
+    """So that two test files of the same name in different rooms (test_lifecycle.py,
+    test_access.py) never collide."""
+    missing = [str(path) for path in directories_with_tests() if not (TESTS / path / "__init__.py").is_file()]
+    assert not missing, f"tests/{missing[0]} has no __init__.py"

@@ -19,7 +19,7 @@ from app.models import Membership
 from app.outbox import OutboxMessage
 from app.personal_data import ERASED_NAME
 from app.timeutil import utcnow
-from tests.account.test_leaving import all_text_in_database
+from tests.app.account.test_leaving import all_text_in_database
 from tests.browser.helpers import assert_no_axe_violations, exact, log_in
 from tests.conftest import PASSWORD, registration_path
 

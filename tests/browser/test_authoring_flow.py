@@ -17,7 +17,7 @@ from app.outbox import OutboxMessage
 from app.timeutil import HELSINKI, utcnow
 from comments.services import post_comment
 from consultations.models import Consultation
-from tests.authoring.helpers import docx_bytes
+from tests.consultations.authoring.helpers import docx_bytes
 from tests.browser.helpers import assert_no_axe_violations, expect, log_in
 from tests.conftest import PASSWORD
 

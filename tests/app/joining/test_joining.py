@@ -9,7 +9,7 @@ from app.extensions import db
 from app.joining.models import MembershipRequest
 from app.models import Membership, Organization
 from comments.models import Comment
-from tests.account.mail import mails_to
+from tests.app.account.mail import mails_to
 from tests.conftest import csrf_from, login
 
 

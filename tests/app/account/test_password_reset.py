@@ -12,7 +12,7 @@ from app.account.models import PasswordResetToken
 from app.extensions import db
 from app.models import User
 from app.timeutil import utcnow
-from tests.account.mail import link_in, mails_to
+from tests.app.account.mail import link_in, mails_to
 from tests.conftest import PASSWORD, csrf_from, login
 
 NEW_PASSWORD = "uusi-vahva-salasana-42"

@@ -13,7 +13,7 @@ from app.timeutil import utcnow
 from consultations.authoring.forms import helsinki_local
 from consultations.authoring.models import ConsultationChange, Invitation
 from consultations.models import Consultation
-from tests.authoring.helpers import use_language
+from tests.consultations.authoring.helpers import use_language
 from tests.conftest import csrf_from
 
 

@@ -13,7 +13,7 @@ from app.organizations import create_organization
 from app.outbox import OutboxMessage
 from app.timeutil import utcnow
 from consultations.authoring.models import Invitation
-from tests.authoring.helpers import use_language
+from tests.consultations.authoring.helpers import use_language
 from tests.conftest import csrf_from
 
 

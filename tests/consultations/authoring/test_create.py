@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from consultations.authoring.models import ContactPerson
 from consultations.models import Consultation, Document, DocumentVersion
-from tests.authoring.helpers import docx_bytes, new_form, use_language
+from tests.consultations.authoring.helpers import docx_bytes, new_form, use_language
 from tests.conftest import csrf_from
 
 NEW = "/manage/consultations/new"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import User
-from tests.account.mail import link_in, mails_to
+from tests.app.account.mail import link_in, mails_to
 from tests.conftest import PASSWORD, csrf_from, login
 
 NEW_PASSWORD = "toinen-vahva-salasana-8"

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from consultations.authoring.models import Invitation
-from tests.authoring.helpers import use_language
+from tests.consultations.authoring.helpers import use_language
 from tests.conftest import FreshContextClient, counting_queries, csrf_from
 
 
