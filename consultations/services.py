@@ -57,6 +57,8 @@ def read_source(filename: str, data: bytes) -> tuple[list[Block], str, str]:
             source = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ConsultationError(_l("The file is not UTF-8 text.")) from None
+        if "\x00" in source:  # UTF-16 or a binary file; no database stores NUL in text
+            raise ConsultationError(_l("The file is not UTF-8 text."))
         try:
             blocks = parse_source(source, source_format)
         except ImportError_:

@@ -15,6 +15,7 @@ from app.timeutil import HELSINKI, as_utc
 MAX_DRAFT_CHARS = 2_000_000
 MAX_PARTS = 20
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a browser's date picker accepts year 1 and 9999, UTC conversion does not
 
 
 def helsinki_local(moment: datetime | None) -> datetime | None:
@@ -22,19 +23,38 @@ def helsinki_local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(HELSINKI).replace(tzinfo=None) if moment else None
 
 
+def within_years(form, field):
+    """A typed time the calendar can hold: years FIRST_YEAR..LAST_YEAR."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Give a time between the years %(first)d and %(last)d.", first=FIRST_YEAR,
+                                 last=LAST_YEAR))
+
+
+def typed_utc(moment: datetime | None) -> datetime | None:
+    """A typed Helsinki time in UTC; None when there is none or it is outside the years allowed."""
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return None
+    return as_utc(moment)
+
+
 def moment_field(label):
     return DateTimeLocalField(
         label, format=DATETIME_FORMATS,
-        validators=[InputRequired(_l("Give a date and a time."))],
+        validators=[InputRequired(_l("Give a date and a time.")), within_years],
         description=_l("Helsinki time."),
     )
 
 
 class ContactForm(Form):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[Length(max=120)])
     title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
     email = StringField(_l("Email"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+
+    def validate_name(self, field):
+        """A contact person without a name is not shown, so what was typed for one would be lost."""
+        if not (field.data or "").strip() and any((f.data or "").strip() for f in (self.title, self.email, self.phone)):
+            raise ValidationError(_l("Give the contact person's name."))
 
 
 class PartForm(Form):
@@ -70,8 +90,8 @@ class ConsultationFieldsForm(FlaskForm):
             "slug": (self.slug.data or "").strip(),
             "description": (self.description.data or "").strip(),
             "language": self.language.data,
-            "opens_at": as_utc(self.opens_at.data),
-            "closes_at": as_utc(self.closes_at.data),
+            "opens_at": typed_utc(self.opens_at.data),
+            "closes_at": typed_utc(self.closes_at.data),
             "commenters": self.commenters.data,
             "diary_number": (self.diary_number.data or "").strip(),
         }
@@ -81,8 +101,7 @@ class ConsultationFieldsForm(FlaskForm):
         """The typed values as the public page shows them; unreadable times are left out."""
         return SimpleNamespace(
             title=self.title.data or "", description=self.description.data or "", language=self.language.data or "fi",
-            opens_at=as_utc(self.opens_at.data) if self.opens_at.data else None,
-            closes_at=as_utc(self.closes_at.data) if self.closes_at.data else None,
+            opens_at=typed_utc(self.opens_at.data), closes_at=typed_utc(self.closes_at.data),
             commenters=self.commenters.data, diary_number=self.diary_number.data or "", public_note="",
         )
 
@@ -103,7 +122,7 @@ class EditConsultationForm(ConsultationFieldsForm):
 class NoteForm(FlaskForm):
     """Closing early or extending, with a public note."""
 
-    closes_at = DateTimeLocalField(_l("New closing time"), format=DATETIME_FORMATS, validators=[Optional()],
+    closes_at = DateTimeLocalField(_l("New closing time"), format=DATETIME_FORMATS, validators=[Optional(), within_years],
                                    description=_l("Helsinki time."))
     note = TextAreaField(_l("Public note"), validators=[Length(max=2000)],
                          description=_l("Shown on the consultation's page."))
@@ -111,7 +130,7 @@ class NoteForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     publish_at = DateTimeLocalField(_l("Publish at"), format=DATETIME_FORMATS,
-                                    validators=[InputRequired(_l("Give a date and a time."))],
+                                    validators=[InputRequired(_l("Give a date and a time.")), within_years],
                                     description=_l("Helsinki time."))
 
 

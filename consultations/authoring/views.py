@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectField
 
 from app.extensions import db
+from app.i18n import format_number
 from consultations.authoring.dashboard import GROUPS, dashboard, managed_organizations
 from consultations.authoring.drafts import guesses_of, parse_parts, preview_parts, read_upload
-from consultations.authoring.forms import NewConsultationForm
-from consultations.authoring.services import Contact, FieldError, Part, create_draft, suggest_slug
+from consultations.authoring.forms import MAX_DRAFT_CHARS, NewConsultationForm
+from consultations.authoring.services import Contact, FieldError, Part, check_slug, create_draft, suggest_slug
 from consultations.services import ConsultationError
 
 bp = Blueprint("authoring", __name__)
@@ -66,6 +67,11 @@ def _absorb_uploads(form) -> tuple[list, list, bool]:
             draft = read_upload(upload.filename, upload.read())
         except ConsultationError as error:
             entry.form.file.errors = [str(error)]
+            ok = False
+            continue
+        if len(draft.markdown) > MAX_DRAFT_CHARS:  # refused before it fills the text box
+            entry.form.file.errors = [_("The text of the file is too long: %(chars)s characters, at most %(limit)s.",
+                                        chars=format_number(len(draft.markdown)), limit=format_number(MAX_DRAFT_CHARS))]
             ok = False
             continue
         entry.form.source.data = draft.markdown
@@ -135,10 +141,21 @@ def new():
     guesses = [g or guesses_of(blocks, "markdown") for g, blocks in zip(guesses, parsed)]
     preview = list(zip([e.form.title.data for e in form.parts.entries], preview_parts(parsed)))
     if action == "preview" or not uploads_ok:
+        _check_slug_early(form)
         return _render_new(form, 200 if uploads_ok else 422, preview, guesses)
     if not form.validate():
         return _render_new(form, 422, preview, guesses)
     return _save(form, parsed, preview, guesses)
+
+
+def _check_slug_early(form) -> None:
+    """The suggested or typed address is checked on every preview, not only on saving."""
+    slug = (form.slug.data or "").strip()
+    try:
+        if slug:
+            check_slug(slug)
+    except FieldError as error:
+        attach_error(form, error)
 
 
 def _save(form, parsed, preview, guesses):
