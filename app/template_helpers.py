@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from comments.responses.views import response_progress
     from consultations.attachments import file_type_label, size_label
     from consultations.authoring.preview import preview_token
+    from consultations.document_outline import document_outline, table_of_contents
     from consultations.following.views import current_user_follows
 
     app.jinja_env.filters.update(
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         number=format_number,
         filesize=size_label,
         filetype=file_type_label,
+        document_outline=document_outline,  # list items as real lists (the draft's templates)
     )
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -40,6 +42,7 @@ def init_app(app: Flask) -> None:
         response_progress=response_progress,  # templates/manage/_responses.html
         is_following=current_user_follows,  # the follow button
         preview_token=preview_token,  # templates/manage/_authoring.html
+        table_of_contents=table_of_contents,  # templates/consultations/_contents.html
     )
 
     @app.context_processor

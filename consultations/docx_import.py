@@ -11,11 +11,12 @@ import zlib
 from markupsafe import escape
 
 from app.markup import clean_draft_html
-from consultations.importer import Block
+from consultations.importer import TYPED_BULLET, Block
 from consultations.zip_limits import ArchiveTooLarge, ZipLimits, bounded_copy
 
 _HEADING_STYLE = re.compile(r"^(?:heading|otsikko|rubrik)\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"list|luettelo|lista", re.IGNORECASE)
+_LEADING_BULLET = re.compile(r"^((?:<[^>]+>)*)\s*[•◦▪‣]\s*")
 
 
 class DocxError(ValueError):
@@ -117,6 +118,8 @@ def parse_docx(data: bytes, limits: ZipLimits = ZipLimits()) -> list[Block]:
         elif _is_list(paragraph):
             level, marker = numbering.item(paragraph, style)
             blocks.append(Block("list_item", text, html, level=level, marker=marker))
+        elif TYPED_BULLET.match(text):  # "• " typed by hand instead of a list style
+            blocks.append(Block("list_item", TYPED_BULLET.sub("", text, count=1), _LEADING_BULLET.sub(r"\1", html, count=1)))
         else:
             blocks.append(Block("paragraph", text, html))
     return blocks

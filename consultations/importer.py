@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from app.markup import parse_markdown, render_markdown_inline, render_markdown_tokens, render_plain
 
 BULLET = re.compile(r"^\s*(?:[•◦▪‣·*]|[-–—](?=\s))\s*")
+# A bullet Markdown does not know: text pasted from a word processor ("• Kohta").
+TYPED_BULLET = re.compile(r"^\s*[•◦▪‣]\s*")
 HEADING_MAX_WORDS = 12
 HEADING_MAX_CHARS = 120
 SENTENCE_END = (".", ",", ";", ":", "!", "?", "…")
@@ -112,7 +114,7 @@ def parse_markdown_source(source: str) -> list[Block]:
         elif token.nesting == -1:
             open_tags.pop()
         elif token.type == "inline" and token.content.strip():
-            blocks.append(_inline_block(token, open_tags))
+            blocks.extend(_typed_bullets(token, open_tags) or [_inline_block(token, open_tags)])
         elif token.type in ("fence", "code_block") and token.content.strip():
             text = token.content.strip()
             blocks.append(Block("paragraph", text, render_plain(text)))
@@ -136,6 +138,37 @@ def _inline_block(token, open_tags: list) -> Block:
     return Block("paragraph", text, html)
 
 
+def _typed_bullets(token, open_tags: list) -> list[Block]:
+    """A paragraph of lines beginning with "•" (pasted from a word processor): its lines
+    before the first bullet stay a paragraph, each bullet line becomes a list item."""
+    if [tag.type for tag in open_tags] != ["paragraph_open"]:
+        return []
+    lines = [line for line in token.content.split("\n") if line.strip()]
+    first = next((n for n, line in enumerate(lines) if TYPED_BULLET.match(line)), None)
+    if first is None:
+        return []
+    blocks = []
+    if first:
+        text = "\n".join(line.strip() for line in lines[:first])
+        blocks.append(Block("paragraph", _plain_inline(text), render_markdown_inline(text)))
+    items: list[list[str]] = []
+    for line in lines[first:]:
+        if TYPED_BULLET.match(line):
+            items.append([TYPED_BULLET.sub("", line, count=1).strip()])
+        else:
+            items[-1].append(line.strip())
+    for item in items:
+        text = " ".join(item)
+        if text:
+            blocks.append(Block("list_item", _plain_inline(text), render_markdown_inline(text)))
+    return blocks
+
+
+def _plain_inline(source: str) -> str:
+    inline = next((t for t in parse_markdown(source) if t.type == "inline"), None)
+    return (_inline_text(inline).strip() if inline is not None else "") or source
+
+
 def _is_image_only(token) -> bool:
     children = [c for c in (token.children or []) if c.type not in ("softbreak", "hardbreak")]
     return bool(children) and all(c.type == "image" for c in children)
@@ -149,22 +182,35 @@ def parse_source(source: str, source_format: str) -> list[Block]:
 
 
 def number_blocks(blocks: list[Block], sections_before: int = 0) -> list[str]:
-    """Display numbers: each top-level heading opens section k; every other block in it,
-    subheadings included, is k.1, k.2, ... Numbering continues across the parts of a
-    multi-part draft (`sections_before`); text before the first heading of the first
-    part is section 0, of a later part a section of its own."""
+    """Display numbers, headings numbered as sections: each top-level heading opens
+    section k; a subheading takes the next number in the section around it (k.4) and
+    opens a section of its own, so the blocks under it are k.4.1, k.4.2, ... and not
+    k.5, k.6 as if the subheading were one more paragraph. Numbering continues across
+    the parts of a multi-part draft (`sections_before`); text before the first heading
+    of the first part is section 0, of a later part a section of its own."""
     levels = [b.level for b in blocks if b.kind == "heading"]
     top = min(levels) if levels else 1
-    section, in_section, numbers = sections_before, 0, []
+    section = sections_before
     if sections_before and blocks and not (blocks[0].kind == "heading" and blocks[0].level <= top):
         section += 1
+    # Open sections, outermost first: [heading level, number, blocks numbered in it so far].
+    open_sections: list[list] = [[top, str(section), 0]]
+    numbers = []
     for block in blocks:
         if block.kind == "heading" and block.level <= top:
-            section, in_section = section + 1, 0
+            section += 1
+            open_sections = [[top, str(section), 0]]
             numbers.append(str(section))
-        else:
-            in_section += 1
-            numbers.append(f"{section}.{in_section}")
+            continue
+        if block.kind == "heading":
+            while len(open_sections) > 1 and open_sections[-1][0] >= block.level:
+                open_sections.pop()
+        around = open_sections[-1]
+        around[2] += 1
+        number = f"{around[1]}.{around[2]}"
+        numbers.append(number)
+        if block.kind == "heading":
+            open_sections.append([block.level, number, 0])
     return numbers
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -323,17 +324,17 @@ def test_markdown_blocks_kinds_levels_and_numbers():
         ("0.1", "paragraph", 0),
         ("1", "heading", 1),
         ("1.1", "paragraph", 0),
-        ("1.2", "heading", 2),
-        ("1.3", "list_item", 0),
-        ("1.4", "list_item", 0),
-        ("1.5", "list_item", 1),
-        ("1.6", "list_item", 0),
-        ("1.7", "list_item", 0),
-        ("1.8", "list_item", 0),
-        ("1.9", "heading", 3),
-        ("1.10", "table", 0),
-        ("1.11", "paragraph", 0),
-        ("1.12", "paragraph", 0),
+        ("1.2", "heading", 2),  # a section: what follows is inside it (1.2.n, not 1.3)
+        ("1.2.1", "list_item", 0),
+        ("1.2.2", "list_item", 0),
+        ("1.2.3", "list_item", 1),
+        ("1.2.4", "list_item", 0),
+        ("1.2.5", "list_item", 0),
+        ("1.2.6", "list_item", 0),
+        ("1.2.7", "heading", 3),
+        ("1.2.7.1", "table", 0),
+        ("1.2.7.2", "paragraph", 0),
+        ("1.2.7.3", "paragraph", 0),
         ("2", "heading", 1),
         ("2.1", "paragraph", 0),
         ("2.2", "paragraph", 0),
@@ -382,7 +383,7 @@ def test_markdown_raw_html_is_escaped():
 
 def test_markdown_numbering_when_top_level_is_h2():
     blocks = parse_markdown_source("## Eka\n\nTeksti.\n\n### Ala\n\nLisää.\n\n## Toka\n\nTeksti kaksi.\n")
-    assert number_blocks(blocks) == ["1", "1.1", "1.2", "1.3", "2", "2.1"]
+    assert number_blocks(blocks) == ["1", "1.1", "1.2", "1.2.1", "2", "2.1"]
     assert [b.level for b in blocks if b.kind == "heading"] == [2, 3, 2]
 
 
@@ -432,4 +433,7 @@ def test_numbered_list_renders_its_numbers_on_the_page(app, client, make_consult
     html = client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True)
     assert '<span class="list-marker">1.</span> Ensin tämä' in html
     assert '<span class="list-marker">2.</span> Sitten tuo' in html
-    assert 'class="list-item list-level-1"' in html and "ja alakohta" in html
+    # The sub-item is an item of a bullet list inside the second numbered item.
+    sub = lxml_html.fromstring(html).xpath('//li[contains(., "ja alakohta")]')[-1]
+    assert sub.getparent().tag == "ul"
+    assert sub.getparent().getparent().xpath('./div[@class="para-text"]/p')[0].text_content().endswith("Sitten tuo")
