@@ -103,6 +103,8 @@ class Config:
     # rebuilt at the latest after this many seconds (see comments/responses/render_cache.py).
     RENDER_CACHE_MAX_BYTES = int(os.environ.get("RENDER_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
     RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "600"))
+    # How long a shared cache may keep a reader's page of a closed consultation (issue 15 §5).
+    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 
 
 class DevelopmentConfig(Config):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.extensions import db, limiter, login_manager
 from app.input_guard import database_id
 from comments.forms import CommentForm, EditCommentForm
+from comments.http_caching import conditional
 from comments.models import Comment
 from comments.page_parts import cached, compose, discussion_stamp, for_readers, insert_at, marker
 from comments.queries import (
@@ -45,7 +46,10 @@ def _consultation_or_404(slug: str) -> Consultation:
 
 
 def _comment_form(anchor: str | None = None) -> CommentForm:
-    form = CommentForm()
+    # A reader is shown no form, so no CSRF token: making one would start a session and
+    # set a cookie on every page a reader opens (issue 15 §5). CSRFProtect still checks
+    # every POST.
+    form = CommentForm(meta={"csrf": current_user.is_authenticated})
     if request.method == "GET" and anchor:
         form.paragraph.data = anchor
     return form
@@ -68,14 +72,17 @@ def _for_display(form: CommentForm, consultation: Consultation, show_paragraph: 
 @bp.get("/consultations/<slug>/")
 def consultation(slug: str):
     consultation = _consultation_or_404(slug)
-    return _consultation_page(consultation, _for_display(_comment_form(), consultation), request.args.get("open", ""))
+    stamp = discussion_stamp(consultation)
+    return conditional(consultation, stamp, lambda: _consultation_page(
+        consultation, _for_display(_comment_form(), consultation), request.args.get("open", ""), stamp=stamp))
 
 
-def _consultation_page(consultation: Consultation, form: CommentForm, opened: str, status: int = 200):
+def _consultation_page(consultation: Consultation, form: CommentForm, opened: str, status: int = 200,
+                       stamp: tuple | None = None):
     """The draft (the same for everyone, built once per change), the info box, the opened
     paragraph's newest threads and the newest comments (each the same for every
     anonymous reader), and the form."""
-    stamp = discussion_stamp(consultation)
+    stamp = stamp or discussion_stamp(consultation)
     draft = cached(consultation, "draft", lambda: _render_draft(consultation), stamp)
     info = for_readers(consultation, "info-box", lambda: _render_info_box(consultation), stamp)
     chunks = insert_at([draft], "info-box", info)
@@ -156,9 +163,16 @@ def comment_list(slug: str):
         if replied is not None and replied.consultation_id == consultation.id and replied.is_visible:
             return _permalink_page(load_comment(replied.id), form, status)
     before = _cursor()
-    if request.method == "GET" and request.args.get("fragment") == "1":
-        return _threads(consultation, scope, org_slug, before)
     stamp = discussion_stamp(consultation)
+    if request.method == "GET" and request.args.get("fragment") == "1":
+        return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, before, stamp))
+    if request.method == "GET":
+        return conditional(consultation, stamp, lambda: _list_page(
+            consultation, form, scope, org_slug, before, paragraph, stamp, status))
+    return _list_page(consultation, form, scope, org_slug, before, paragraph, stamp, status)
+
+
+def _list_page(consultation, form, scope, org_slug, before, paragraph, stamp, status):
     posted = _just_posted()
     body = for_readers(
         consultation, f"list:{scope}:{org_slug}:{before}",
@@ -190,9 +204,8 @@ def _render_list_body(consultation, scope, org_slug, before, posted) -> str:
     )
 
 
-def _threads(consultation, scope, org_slug, before):
+def _threads(consultation, scope, org_slug, before, stamp):
     """A page of threads without the page around it, for the script that shows them in place."""
-    stamp = discussion_stamp(consultation)
 
     def build() -> str:
         discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, before=before)

@@ -57,11 +57,11 @@ def content_stamp(consultation: Consultation) -> tuple:
     return tuple(row) + own
 
 
-def rendered(consultation: Consultation, kind: str, build: Callable[[], bytes]) -> bytes:
+def rendered(consultation: Consultation, kind: str, build: Callable[[], bytes], stamp: tuple | None = None) -> bytes:
     """The output `build()` makes for this consultation, language and kind, built at most
-    once per change of the consultation's content."""
+    once per change of the consultation's content (`stamp`, if the caller has it)."""
     # Earlier stamps of the same output are left to age out of the LRU.
-    key = (consultation.id, kind, current_locale(), content_stamp(consultation))
+    key = (consultation.id, kind, current_locale(), stamp or content_stamp(consultation))
     cache = render_cache()
     value = cache.get(key)
     if value is None:

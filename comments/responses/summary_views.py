@@ -6,7 +6,8 @@ from collections import Counter
 
 from flask import Blueprint, abort, render_template
 
-from comments.responses.render_cache import page_around, rendered
+from comments.http_caching import conditional
+from comments.responses.render_cache import content_stamp, page_around, rendered
 from comments.responses.statistics import comments_over_time, key_figures, organization_kinds, paragraph_bars
 from comments.responses.summary import published_summary_of
 from comments.responses.table import load_response_table
@@ -20,8 +21,10 @@ def show(slug: str):
     consultation = Consultation.by_slug(slug)
     if consultation is None or not consultation.published or consultation.summary_published_at is None:
         abort(404)
-    body = rendered(consultation, "summary", lambda: _render_body(slug).encode("utf-8"))
-    return page_around("summary/show.html", body, consultation=consultation)
+    stamp = content_stamp(consultation)
+    return conditional(consultation, stamp, lambda: page_around(
+        "summary/show.html", rendered(consultation, "summary", lambda: _render_body(slug).encode("utf-8"), stamp),
+        consultation=consultation))
 
 
 def _render_body(slug: str) -> str:
