@@ -12,13 +12,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from flask_babel import force_locale, gettext
+from markupsafe import escape
+from sqlalchemy import event, func, select
 
 from app.auth.services import create_user
 from app.extensions import db
 from app.organizations import create_organization
 from app.outbox import OutboxMessage
 from app.timeutil import utcnow
+from comments.models import Comment
 from comments.services import post_comment
 from consultations.services import add_document, create_consultation
 from tests.apps import (  # noqa: F401  (FreshContextClient, TestSettings: imported from here too)
@@ -233,6 +236,18 @@ def login(client, user_or_email, password=PASSWORD):
 
 def paragraphs_of(consultation):
     return consultation.documents[0].latest_version.paragraphs
+
+
+def in_finnish(msgid: str, **params) -> str:
+    """A message as a page shows it: in Finnish (the default) and HTML-escaped."""
+    with force_locale("fi"):
+        return str(escape(gettext(msgid, **params)))
+
+
+def comment_count() -> int:
+    """The comments stored, read on a connection of its own (what the next request sees)."""
+    with db.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(Comment.__table__)).scalar_one()
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ survive a round trip down and up again with data in the tables."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from app.extensions import db
 from comments.responses.demo import load_demo
 from tests.apps import new_app as migrated_app  # the app on a URL; the tests migrate it
-from tests.search.conftest import POSTGRES_URL, require_postgres
+from tests.search.conftest import own_postgres_schema
 
 FIRST_REVISION = "64cf9b5e98a3"
 
@@ -56,17 +56,8 @@ def test_sqlite_upgrade_downgrade_upgrade_with_demo_data(tmp_path):
 
 @pytest.fixture
 def postgres_schema_url():
-    require_postgres()
-    schema = "kuulo_migrations_test"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+    with own_postgres_schema("kuulo_migrations") as url:
+        yield url
 
 
 def test_postgres_upgrade_builds_the_model_schema_with_the_gin_index(postgres_schema_url):

@@ -17,15 +17,11 @@ SCRIPT = textwrap.dedent(
     """
     import re, sys
     sys.path.insert(0, {root!r})
-    from app import create_app
     from app.extensions import db
-    from config import TestConfig
+    from tests.apps import new_app
 
-    settings = TestConfig()
-    settings.SQLALCHEMY_DATABASE_URI = {database!r}
-    settings.RATELIMIT_ENABLED = True
-    settings.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
-    app = create_app(settings)
+    app = new_app({database!r}, RATELIMIT_ENABLED=True,
+                  RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")  # the discard port: nothing listens
     with app.app_context():
         db.create_all()
     client = app.test_client()

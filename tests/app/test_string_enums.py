@@ -3,20 +3,18 @@ PostgreSQL with the same values as the model's tuple; a value outside it is refu
 the database itself (IntegrityError naming the constraint), not only by the services."""
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import CheckConstraint, Table, create_engine, inspect, text
+from sqlalchemy import CheckConstraint, Table, inspect
 from sqlalchemy.exc import IntegrityError
 
-from app import create_app
 from app.extensions import db
-from config import TestConfig
-from tests.search.conftest import POSTGRES_URL, require_postgres
+from tests.apps import new_app
+from tests.search.conftest import own_postgres_schema
 
-create_app(TestConfig())  # every package's models in the metadata
+new_app("sqlite://")  # every package's models in the metadata
 ENUMS = sorted(
     (table.name, check.info["column"], check.info["values"], check.name)
     for table in db.metadata.tables.values()
@@ -24,13 +22,10 @@ ENUMS = sorted(
     if isinstance(check, CheckConstraint) and "values" in check.info
 )
 IDS = [f"{table}.{column}" for table, column, _, _ in ENUMS]
-SCHEMA = f"kuulo_string_enums_{os.getpid()}"  # runs on one machine never meet
 
 
 def migrated(url: str):
-    settings = TestConfig()
-    settings.SQLALCHEMY_DATABASE_URI = url
-    app = create_app(settings)
+    app = new_app(url)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     return app
@@ -46,19 +41,11 @@ def sqlite_app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def postgres_app():
-    require_postgres()
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    app = migrated(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{SCHEMA}")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-    engine.dispose()
+    with own_postgres_schema("kuulo_string_enums") as url:
+        app = migrated(url)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

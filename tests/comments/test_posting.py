@@ -6,13 +6,13 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
 from comments.models import Comment, CommentRevision
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.conftest import comment_count, csrf_from, login, paragraphs_of
+from tests.conftest import in_finnish as t
 
 FINNISH_MOMENT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}")
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -20,18 +20,6 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 LOCATION = re.compile(
     r"(?:/consultations/(?P<slug>[a-z0-9-]+)/(?:\?open=(?P<open>[\w-]+))?|/comments/(?P<root>\d+))#comment-(?P<id>\d+)$"
 )
-
-
-
-def t(msgid: str, **params) -> str:
-    """A message as the page shows it: in Finnish (the default) and HTML-escaped."""
-    with force_locale("fi"):
-        return str(escape(gettext(msgid, **params)))
-
-
-def comment_count() -> int:
-    with db.engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Comment.__table__)).scalar_one()
 
 
 def fresh(model, ident):

@@ -5,32 +5,19 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from flask_babel import force_locale, gettext
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import format_moment
-from comments.models import Comment
 from consultations.models import Consultation
 from consultations.services import create_consultation
-from tests.conftest import csrf_from, paragraphs_of
+from tests.conftest import comment_count, csrf_from, paragraphs_of
+from tests.conftest import in_finnish as t
 
 OPENS = datetime(2030, 3, 1, 7, 0, 0, 0, tzinfo=timezone.utc)
 CLOSES = datetime(2030, 3, 31, 21, 59, 59, 999999, tzinfo=timezone.utc)
 MICRO = timedelta(microseconds=1)
-
-
-
-def t(msgid: str, **params) -> str:
-    with force_locale("fi"):
-        return str(escape(gettext(msgid, **params)))
-
-
-def comment_count() -> int:
-    with db.engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Comment.__table__)).scalar_one()
 
 
 def _stored_consultation(make_org, opens=OPENS, closes=CLOSES, **extra) -> Consultation:

@@ -7,10 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db
 from comments.models import Comment
-from config import TestConfig
+from tests.apps import new_app
 from tests.conftest import csrf_from
 
 OUT_OF_RANGE = ("2147483648", "99999999999999999999")  # 2**31 (PostgreSQL integer) and beyond 64 bits
@@ -18,7 +17,7 @@ _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 def _routes_with_ids() -> list[tuple[str, str]]:
-    rules = create_app(TestConfig()).url_map.iter_rules()
+    rules = new_app("sqlite://").url_map.iter_rules()
     return sorted(
         (rule.rule, method)
         for rule in rules

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 
@@ -39,21 +40,38 @@ def postgres_problem() -> str | None:
     return None
 
 
-# Each test session works in its own schema, so that runs on one machine never meet.
+def schema_url(schema: str) -> str:
+    """The server's URL with `schema` as the search path."""
+    return f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def own_postgres_schema(name: str):
+    """A schema `name_<pid>` made empty, dropped afterwards: runs on one machine (other
+    checkouts, other sessions) never meet in it. Yields the URL that works in it."""
+    require_postgres()
+    schema = f"{name}_{os.getpid()}"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema_url(schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+# Each test session works in a schema of its own.
 POSTGRES_SCHEMA = f"kuulo_test_{os.getpid()}"
-POSTGRES_SESSION_URL = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{POSTGRES_SCHEMA}"
+POSTGRES_SESSION_URL = schema_url(POSTGRES_SCHEMA)
 
 
 @pytest.fixture(scope="session")
 def postgres_schema():
-    require_postgres()
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{POSTGRES_SCHEMA}"'))
-    yield POSTGRES_SCHEMA
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{POSTGRES_SCHEMA}" CASCADE'))
-    engine.dispose()
+    with own_postgres_schema("kuulo_test"):
+        yield POSTGRES_SCHEMA
 
 
 def require_postgres() -> None:

@@ -11,30 +11,23 @@ from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from app.extensions import db
 from app.i18n import format_day
-from app.outbox import OutboxMessage
 from comments.models import REASONS, Comment
-from comments.moderation.models import ModerationEvent, Report
+from comments.moderation.models import ModerationEvent
 from comments.moderation.services import hide_comment, report_comment
-from tests.conftest import csrf_from, login, paragraphs_of
+from tests.comments.moderation.helpers import (
+    anonymous, events_of, outbox, post_report, reports_of, signed_in, t, text_of,
+)
+from tests.comments.moderation.helpers import fresh_comment as fresh
+from tests.conftest import csrf_from, paragraphs_of
 
 MARKER = "Kiusankappaleteksti"
 REPLY_MARKER = "Vastauksenteksti"
 
 # --- helpers -------------------------------------------------------------------------
-
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def t(app, message: str, locale: str | None = None, **variables) -> str:
-    with app.test_request_context(), force_locale(locale or app.config["BABEL_DEFAULT_LOCALE"]):
-        return gettext(message, **variables)
 
 
 def nt(app, singular: str, plural: str, num: int, **variables) -> str:
@@ -51,29 +44,9 @@ def placeholder(app, comment: Comment, locale: str | None = None) -> str:
         )
 
 
-def anonymous(app, user_agent="Mozilla/5.0 Firefox/128.0", ip="203.0.113.10"):
-    client = app.test_client()
-    client.environ_base.update(REMOTE_ADDR=ip, HTTP_USER_AGENT=user_agent)
-    return client
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return client
-
-
 def set_language(client, lang):
     token = csrf_from(client, "/")
     assert client.post("/language", data={"lang": lang, "csrf_token": token, "next": "/"}).status_code == 302
-
-
-def post_report(client, comment_id, reason="spam", details=""):
-    token = csrf_from(client, f"/comments/{comment_id}/report")
-    return client.post(
-        f"/comments/{comment_id}/report", data={"reason": reason, "details": details, "csrf_token": token}
-    )
 
 
 def hide_by_three_accounts(app, world):
@@ -87,32 +60,6 @@ def act(client, comment_id, action, reason="offensive", note="", **extra):
     token = csrf_from(client, "/moderation/")
     data = {"reason": reason, "note": note, "csrf_token": token, **extra}
     return client.post(f"/moderation/comments/{comment_id}/{action}", data=data)
-
-
-def fresh(comment_id) -> Comment:
-    db.session.expire_all()
-    return db.session.get(Comment, comment_id)
-
-
-def events_of(comment_id, action=None):
-    db.session.expire_all()
-    query = select(ModerationEvent).where(ModerationEvent.comment_id == comment_id)
-    if action:
-        query = query.where(ModerationEvent.action == action)
-    return db.session.scalars(query.order_by(ModerationEvent.id)).all()
-
-
-def reports_of(comment_id):
-    db.session.expire_all()
-    return db.session.scalars(select(Report).where(Report.comment_id == comment_id).order_by(Report.id)).all()
-
-
-def outbox(kind=None):
-    db.session.expire_all()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return db.session.scalars(query).all()
 
 
 @pytest.fixture

@@ -113,24 +113,16 @@ def test_get_access(shared, role, url, data, expected):
         assert response.headers["Location"].startswith("/auth/login")
 
 
-@pytest.fixture
-def fresh_app(app):
-    from tests.conftest import FreshContextClient
-
-    app.test_client_class = FreshContextClient
-    return app
-
-
 @pytest.mark.parametrize("role, url, data, expected", list(_cases(POST_TABLE, "POST")))
-def test_post_access(fresh_app, role, url, data, expected):
+def test_post_access(app, role, url, data, expected):
     world = AuthoringWorld(roles=(role,))
-    client = client_for(fresh_app, world, role)
+    client = client_for(app, world, role)
     response = client.post(world.url(url), data={**(data or {}), "csrf_token": csrf_from(client, "/")})
     assert response.status_code == expected, f"{role} POST {url}: {response.get_data(as_text=True)[:500]}"
 
 
 @pytest.mark.parametrize("url", [u for u, *_ in POST_TABLE])
-def test_every_post_needs_the_csrf_token(fresh_app, url):
+def test_every_post_needs_the_csrf_token(app, url):
     world = AuthoringWorld(roles=("official",))
-    client = client_for(fresh_app, world, "official")
+    client = client_for(app, world, "official")
     assert client.post(world.url(url), data={}).status_code == 400

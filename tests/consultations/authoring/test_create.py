@@ -18,19 +18,6 @@ from tests.conftest import csrf_from
 NEW = "/manage/consultations/new"
 
 
-@pytest.fixture
-def authority(make_org):
-    return make_org(name="Hyvinvointialue", slug="hva", kind="authority")
-
-
-@pytest.fixture
-def official(make_user, authority, login_as, client):
-    user = make_user(role="official", orgs=[authority])
-    login_as(user)
-    use_language(client, "en")
-    return user
-
-
 def consultations_count() -> int:
     return db.session.scalar(select(func.count(Consultation.id)))
 

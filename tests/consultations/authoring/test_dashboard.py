@@ -2,26 +2,9 @@
 counts that wait for them, in a number of queries that does not grow with the rows."""
 from __future__ import annotations
 
-import pytest
-
 from app.extensions import db
 from consultations.authoring.models import Invitation
-from tests.consultations.authoring.helpers import use_language
-from tests.conftest import FreshContextClient, counting_queries, csrf_from
-
-
-@pytest.fixture
-def authority(make_org):
-    return make_org(name="Hyvinvointialue", slug="hva", kind="authority")
-
-
-@pytest.fixture
-def official(make_user, authority, login_as, client, app):
-    app.test_client_class = FreshContextClient
-    user = make_user(role="official", orgs=[authority])
-    login_as(user)
-    use_language(client, "en")
-    return user
+from tests.conftest import counting_queries
 
 
 def test_login_leads_an_official_to_the_dashboard(client, make_user, authority):

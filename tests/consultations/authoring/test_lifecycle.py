@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -13,21 +12,7 @@ from app.timeutil import utcnow
 from consultations.authoring.forms import helsinki_local
 from consultations.authoring.models import ConsultationChange, Invitation
 from consultations.models import Consultation
-from tests.consultations.authoring.helpers import use_language
 from tests.conftest import csrf_from
-
-
-@pytest.fixture
-def authority(make_org):
-    return make_org(name="Hyvinvointialue", slug="hva", kind="authority")
-
-
-@pytest.fixture
-def official(make_user, authority, login_as, client):
-    user = make_user(role="official", orgs=[authority])
-    login_as(user)
-    use_language(client, "en")
-    return user
 
 
 def local(moment) -> str:
