@@ -16,7 +16,7 @@ from app.timeutil import utcnow
 from consultations.authoring.forms import MAX_DRAFT_CHARS
 from consultations.models import Consultation, Document, DocumentVersion
 from tests.consultations.authoring.helpers import new_form, use_language
-from tests.consultations.authoring.test_create import NEW, authority, consultations_count, official  # noqa: F401
+from tests.consultations.authoring.test_create import NEW
 from tests.conftest import csrf_from
 
 TYPED = "Tämä kuvaus ei saa kadota."
