@@ -1,6 +1,7 @@
 """Loading what the discussion pages show, in a fixed number of queries and in pages: a
 draft with per-paragraph counts, the newest comments, and threads PAGE_SIZE roots at a time
-(newest first, cursor `before=<id>`). Nothing here loads a whole discussion."""
+(in an order of comments/list_order.py, continuing from a cursor). A long reply thread
+comes with its first replies and its length. Nothing here loads a whole discussion."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -13,10 +14,13 @@ from app.extensions import db
 from app.models import Organization
 from comments.models import Comment
 from comments.answers import published_answers
+from comments.list_order import DEFAULT_SORT, Cursor, continuing, in_order
 from consultations.models import Consultation, Document, DocumentVersion, Paragraph
 
 PAGE_SIZE = 20
 NEWEST = 5
+LONG_THREAD = 3  # more replies than this, and a listed thread shows only its first
+REPLIES_SHOWN = 2
 WHOLE_DRAFT = ""  # the scope of comments on the whole draft (no paragraph)
 
 
@@ -52,8 +56,10 @@ class Discussion:
     version_notes: dict[int, VersionNote] = field(default_factory=dict)
     # The authority's published answers, by comment id (once the summary is out).
     responses: dict = field(default_factory=dict)
-    # The id to continue from (`before=`) when older roots exist.
-    older: int | None = None
+    # Where the next page continues (`after=`) when there are more roots.
+    older: Cursor | None = None
+    # The number of replies of a thread whose `replies` are only its first REPLIES_SHOWN.
+    reply_totals: dict[int, int] = field(default_factory=dict)
 
     def roots_for(self, anchor: str | None) -> list[Comment]:
         return [c for c in self.roots if c.paragraph_anchor == anchor]
@@ -114,22 +120,27 @@ def load_thread_page(
     *,
     anchor: str | None = None,
     org_slug: str | None = None,
-    before: int | None = None,
+    sort: str = DEFAULT_SORT,
+    after: Cursor | None = None,
     size: int = PAGE_SIZE,
     include: int | None = None,
 ) -> Discussion:
-    """One page of threads, newest first: roots on `anchor` (WHOLE_DRAFT for the whole
-    draft, None for all) or by an organization, older than the root id `before`. The first
+    """One page of threads in the order `sort`: roots on `anchor` (WHOLE_DRAFT for the
+    whole draft, None for all) or by an organization, after the cursor `after`. The first
     page also shows the root `include` (the one just posted, which others may have pushed
     down meanwhile) when it is in scope."""
-    query = _scoped(_roots(consultation), anchor, org_slug)
-    if before is not None:
-        query = query.where(Comment.id < before)
-    roots = list(db.session.scalars(query.limit(size + 1)).unique())
-    older = roots[size - 1].id if len(roots) > size else None
-    roots = roots[:size]
-    if before is None:
-        roots = _with_included(roots, include, _scoped(_roots(consultation), anchor, org_slug))
+    scoped = _scoped(_roots(consultation).order_by(None), anchor, org_slug)
+    query, position = in_order(scoped, sort, consultation.id)
+    if after is not None:
+        query = continuing(query, sort, position, after)
+    rows = db.session.execute(query.limit(size + 1)).unique().all()
+    older = None
+    if len(rows) > size:
+        last = rows[size - 1]
+        older = Cursor(last[0].id, last[1] if position is not None else None)
+    roots = [row[0] for row in rows[:size]]
+    if after is None:
+        roots = _with_included(roots, include, scoped)
     return _with_context(consultation, roots, older)
 
 
@@ -162,21 +173,37 @@ def load_newest(
 
 
 def _part(whole: Discussion, roots: list[Comment]) -> Discussion:
-    return Discussion(whole.consultation, roots, whole.replies, whole.paragraphs, whole.version_notes, whole.responses)
+    return Discussion(whole.consultation, roots, whole.replies, whole.paragraphs, whole.version_notes, whole.responses,
+                      reply_totals=whole.reply_totals)
 
 
-def _with_context(consultation: Consultation, roots: list[Comment], older: int | None) -> Discussion:
-    """The roots' replies, paragraphs, version notes and responses: a few queries whatever
-    the number of roots."""
+def _with_context(consultation: Consultation, roots: list[Comment], older: Cursor | None,
+                  *, every_reply: bool = False) -> Discussion:
+    """The roots' replies (of a long thread only the first, unless `every_reply`),
+    paragraphs, version notes and responses: a few queries whatever the number of roots
+    and replies."""
     discussion = Discussion(consultation, roots, older=older)
     replies = defaultdict(list)
-    for reply in db.session.scalars(
-        select(Comment)
-        .where(Comment.parent_id.in_([c.id for c in roots]))
+    order = (Comment.created_at, Comment.id)
+    ranked = select(
+        Comment.id,
+        func.row_number().over(partition_by=Comment.parent_id, order_by=order).label("n"),
+        func.count().over(partition_by=Comment.parent_id).label("total"),
+    ).where(Comment.parent_id.in_([c.id for c in roots])).subquery()
+    query = (
+        select(Comment, ranked.c.total)
+        .join(ranked, ranked.c.id == Comment.id)
         .options(joinedload(Comment.author), joinedload(Comment.organization))
-        .order_by(Comment.created_at, Comment.id)
-    ).unique():
+        .order_by(*order)
+    )
+    if not every_reply:
+        query = query.where(ranked.c.n <= LONG_THREAD)
+    for reply, total in db.session.execute(query).unique():
         replies[reply.parent_id].append(reply)
+        if total > LONG_THREAD and not every_reply:
+            discussion.reply_totals[reply.parent_id] = total
+    for root_id in discussion.reply_totals:
+        replies[root_id] = replies[root_id][:REPLIES_SHOWN]
     discussion.replies = dict(replies)
     comments = roots + [r for rs in replies.values() for r in rs]
     discussion.paragraphs, discussion.version_notes = _paragraph_context(consultation, comments)
@@ -241,7 +268,7 @@ def load_comment(comment_id: int) -> Comment | None:
 
 def load_permalink_thread(root: Comment) -> Discussion:
     """The thread of a permalink page (its replies are loaded with the comment)."""
-    return _with_context(root.consultation, [root], None)
+    return _with_context(root.consultation, [root], None, every_reply=True)
 
 
 
@@ -257,3 +284,35 @@ def paragraph_choices(consultation: Consultation) -> list[tuple[str, str]]:
         .order_by(Document.ordinal, Document.id, Paragraph.ordinal)
     )
     return [(p.anchor, f"{p.number} {p.excerpt(60)}") for p in paragraphs]
+
+
+@dataclass
+class ListFilters:
+    """What the comment list can be narrowed to: the organizations with visible comments
+    (slug, name) and the latest paragraphs with visible comments (anchor, "2.3 Text…")."""
+
+    organizations: list[tuple[str, str]]
+    paragraphs: list[tuple[str, str]]
+
+
+def load_list_filters(consultation: Consultation) -> ListFilters:
+    """Two queries, whatever the number of comments; hidden comments name no one."""
+    commented = (
+        select(Comment.organization_id, Comment.paragraph_anchor)
+        .where(Comment.consultation_id == consultation.id, Comment.visible())
+    )
+    organizations = db.session.execute(
+        select(Organization.slug, Organization.name)
+        .where(Organization.id.in_(commented.with_only_columns(Comment.organization_id)))
+        .order_by(Organization.name, Organization.slug)
+    ).all()
+    paragraphs = db.session.scalars(
+        select(Paragraph)
+        .join(DocumentVersion, DocumentVersion.id == Paragraph.version_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Paragraph.version_id.in_(DocumentVersion.latest_published_ids([consultation.id])),
+               Paragraph.anchor.in_(commented.with_only_columns(Comment.paragraph_anchor)))
+        .options(load_only(Paragraph.anchor, Paragraph.number, Paragraph.text))
+        .order_by(Document.ordinal, Document.id, Paragraph.ordinal)
+    )
+    return ListFilters([tuple(row) for row in organizations], [(p.anchor, f"{p.number} {p.excerpt(50)}") for p in paragraphs])

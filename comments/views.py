@@ -11,12 +11,14 @@ from app.extensions import db, limiter, login_manager
 from app.input_guard import database_id
 from comments.forms import CommentForm, EditCommentForm
 from comments.http_caching import conditional
+from comments.list_order import SORTS, BadListParameter, parse_cursor, parse_sort
 from comments.models import Comment
 from comments.page_parts import cached, compose, discussion_stamp, for_readers, insert_at, marker
 from comments.queries import (
     WHOLE_DRAFT,
     load_comment,
     load_draft,
+    load_list_filters,
     load_newest,
     load_permalink_thread,
     load_thread_page,
@@ -130,11 +132,17 @@ def _scope() -> str | None:
     return WHOLE_DRAFT if value == WHOLE else value
 
 
-def _cursor() -> int | None:
-    value = request.args.get("before")
-    if value is None:
-        return None
-    return database_id(value) or abort(400)
+def _order():
+    """?sort= and its cursor ?after= (?before= is the newest order's older name), checked
+    against comments/list_order.py: anything else is a 400."""
+    try:
+        sort = parse_sort(request.args.get("sort"))
+        value = request.args.get("after")
+        if value is None and sort == "newest":
+            value = request.args.get("before")
+        return sort, parse_cursor(sort, value)
+    except BadListParameter:
+        abort(400)
 
 
 @bp.route("/consultations/<slug>/comments/", methods=["GET", "POST"])
@@ -162,21 +170,21 @@ def comment_list(slug: str):
         replied = db.session.get(Comment, database_id(form.parent.data)) if origin == "reply" else None
         if replied is not None and replied.consultation_id == consultation.id and replied.is_visible:
             return _permalink_page(load_comment(replied.id), form, status)
-    before = _cursor()
+    sort, after = _order()
     stamp = discussion_stamp(consultation)
     if request.method == "GET" and request.args.get("fragment") == "1":
-        return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, before, stamp))
+        return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, sort, after, stamp))
     if request.method == "GET":
         return conditional(consultation, stamp, lambda: _list_page(
-            consultation, form, scope, org_slug, before, paragraph, stamp, status))
-    return _list_page(consultation, form, scope, org_slug, before, paragraph, stamp, status)
+            consultation, form, scope, org_slug, sort, after, paragraph, stamp, status))
+    return _list_page(consultation, form, scope, org_slug, sort, after, paragraph, stamp, status)
 
 
-def _list_page(consultation, form, scope, org_slug, before, paragraph, stamp, status):
+def _list_page(consultation, form, scope, org_slug, sort, after, paragraph, stamp, status):
     posted = _just_posted()
     body = for_readers(
-        consultation, f"list:{scope}:{org_slug}:{before}",
-        lambda: _render_list_body(consultation, scope, org_slug, before, posted), stamp,
+        consultation, f"list:{scope}:{org_slug}:{sort}:{after}",
+        lambda: _render_list_body(consultation, scope, org_slug, sort, after, posted), stamp,
     )
     response = compose(
         "comments/list.html", {"threads": [body]}, consultation=consultation,
@@ -187,36 +195,44 @@ def _list_page(consultation, form, scope, org_slug, before, paragraph, stamp, st
     return response
 
 
-def _page_url(consultation: Consultation, scope: str | None, org_slug: str | None, before: int | None, **extra) -> str:
+def _page_url(consultation: Consultation, scope: str | None, org_slug: str | None, sort: str, after=None,
+              **extra) -> str:
     paragraph = WHOLE if scope == WHOLE_DRAFT else scope
-    return url_for("comments.comment_list", slug=consultation.slug, paragraph=paragraph,
-                   organization=org_slug, before=before, **extra)
+    return url_for("comments.comment_list", slug=consultation.slug, paragraph=paragraph, organization=org_slug,
+                   sort=None if sort == SORTS[0] else sort, after=str(after) if after else None, **extra)
 
 
-def _render_list_body(consultation, scope, org_slug, before, posted) -> str:
-    discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, before=before, include=posted)
+def _paging(consultation, scope, org_slug, sort, discussion) -> dict:
+    """The links to the next page of threads (a page, and the fragment for the script)."""
+    if discussion.older is None:
+        return {"older_url": None, "fragment_url": None}
+    return {"older_url": _page_url(consultation, scope, org_slug, sort, discussion.older),
+            "fragment_url": _page_url(consultation, scope, org_slug, sort, discussion.older, fragment=1)}
+
+
+def _render_list_body(consultation, scope, org_slug, sort, after, posted) -> str:
+    discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, sort=sort, after=after,
+                                  include=posted)
     return render_template(
         "comments/_list_body.html", discussion=discussion, consultation=consultation, scoped=scope is not None,
-        total=visible_count(consultation, scope, org_slug, threads=True), before=before,
-        newest_url=_page_url(consultation, scope, org_slug, None),
-        older_url=_page_url(consultation, scope, org_slug, discussion.older) if discussion.older else None,
-        fragment_url=_page_url(consultation, scope, org_slug, discussion.older, fragment=1) if discussion.older else None,
+        total=visible_count(consultation, scope, org_slug, threads=True), after=after,
+        filters=load_list_filters(consultation), sort=sort, sorts=SORTS,
+        chosen_paragraph=WHOLE if scope == WHOLE_DRAFT else scope or "", chosen_organization=org_slug or "",
+        first_url=_page_url(consultation, scope, org_slug, sort), **_paging(consultation, scope, org_slug, sort, discussion),
     )
 
 
-def _threads(consultation, scope, org_slug, before, stamp):
+def _threads(consultation, scope, org_slug, sort, after, stamp):
     """A page of threads without the page around it, for the script that shows them in place."""
 
     def build() -> str:
-        discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, before=before)
+        discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, sort=sort, after=after)
         return render_template(
             "comments/_threads.html", discussion=discussion, consultation=consultation,
-            heading="h4" if scope else "h3",
-            older_url=_page_url(consultation, scope, org_slug, discussion.older) if discussion.older else None,
-            fragment_url=_page_url(consultation, scope, org_slug, discussion.older, fragment=1) if discussion.older else None,
+            heading="h4" if scope else "h3", **_paging(consultation, scope, org_slug, sort, discussion),
         )
 
-    body = for_readers(consultation, f"fragment:{scope}:{org_slug}:{before}", build, stamp)
+    body = for_readers(consultation, f"fragment:{scope}:{org_slug}:{sort}:{after}", build, stamp)
     return body, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 

@@ -333,7 +333,7 @@ def test_reply_is_shown_under_its_comment(client, make_org, make_user, make_comm
     for url in (f"/comments/{root.id}", f"/consultations/{consultation.slug}/"):
         html = client.get(url).get_data(as_text=True)
         root_at = html.index(f'id="comment-{root.id}"')
-        replies_at = html.index('<div class="replies">', root_at)
+        replies_at = html.index('<div class="replies"', root_at)
         reply_at = html.index(f'id="comment-{reply_id}"', replies_at)
         assert root_at < replies_at < reply_at
         assert "Vesa Vastaaja" in html and "Samaa mieltä." in html
@@ -353,7 +353,7 @@ def test_reply_to_a_reply_attaches_to_the_root(client, make_comment, login_as, s
     assert second.parent_id == root.id
     assert db.session.scalar(select(func.count()).where(Comment.parent_id == first.id)) == 0
     html = client.get(f"/comments/{root.id}").get_data(as_text=True)
-    replies = html[html.index('<div class="replies">'):]
+    replies = html[html.index('<div class="replies"'):]
     assert f'id="comment-{first.id}"' in replies and f'id="comment-{second_id}"' in replies
 
 

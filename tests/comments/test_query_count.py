@@ -86,6 +86,9 @@ PAGES = [
     "/consultations/{slug}/comments/?paragraph={anchor}",
     "/consultations/{slug}/comments/?organization=yhdistys-1",
     "/consultations/{slug}/comments/?organization=joukko-3",
+    "/consultations/{slug}/comments/?sort=oldest",
+    "/consultations/{slug}/comments/?sort=draft",
+    "/consultations/{slug}/comments/?sort=draft&organization=joukko-3&after=1.3",
 ]
 
 
@@ -115,24 +118,32 @@ def test_same_query_count_with_10_and_500_comments_logged_in(client, small_and_l
         assert len(small_queries) == len(large_queries), (page, "\n".join(large_queries))
 
 
-def test_large_page_really_shows_the_comments(client, small_and_large):
+@pytest.mark.parametrize("sort", ["newest", "oldest", "draft"])
+def test_large_page_really_shows_the_comments(client, small_and_large, sort):
     """Guard against a fixed query count that comes from not showing comments at all: the
-    consultation page shows the newest threads, and the comment list's pages, followed
-    through their "older" links, show every comment once, at most PAGE_SIZE threads each."""
+    consultation page shows the newest threads, and the comment list's pages in each order,
+    followed through their "more" links, show every thread once, at most PAGE_SIZE each;
+    a long thread's "show all" link leads to the rest of its replies."""
     _, _, large, large_comments = small_and_large
     html = client.get(f"/consultations/{large.slug}/").get_data(as_text=True)
     newest_roots = sorted((c for c in large_comments if c.parent_id is None), key=lambda c: c.id)[-3:]
     for comment in newest_roots:
         assert f'id="comment-{comment.id}"' in html
-    seen, url, pages = [], f"/consultations/{large.slug}/comments/", 0
+    seen, whole_threads, url, pages = [], [], f"/consultations/{large.slug}/comments/?sort={sort}", 0
     while url:
         page = client.get(url).get_data(as_text=True)
         pages += 1
         assert page.count('<div class="thread">') <= PAGE_SIZE
         seen += [int(n) for n in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', page)]
+        whole_threads += re.findall(r'<p class="all-replies"><a href="([^"]+)"', page)
         older = re.search(r'<p class="more-comments"><a href="([^"]+)"', page)
         url = older.group(1).replace("&amp;", "&") if older else None
-    assert sorted(seen) == sorted(c.id for c in large_comments)
+    assert len(seen) == len(set(seen))
+    assert whole_threads
+    for link in whole_threads:
+        seen += [int(n) for n in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"',
+                                            client.get(link).get_data(as_text=True))]
+    assert sorted(set(seen)) == sorted(c.id for c in large_comments)
     assert pages > 1
 
 
