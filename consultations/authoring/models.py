@@ -53,3 +53,22 @@ class ConsultationChange(db.Model):
     new_value: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
+
+    TIME_FIELDS = ("opens_at", "closes_at", "publish_at")
+
+    def _shown(self, value: str) -> str | datetime:
+        """A time as a datetime (the page formats it in Helsinki time), anything else as stored."""
+        if self.field in self.TIME_FIELDS and value:
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    @property
+    def old_shown(self) -> str | datetime:
+        return self._shown(self.old_value)
+
+    @property
+    def new_shown(self) -> str | datetime:
+        return self._shown(self.new_value)

@@ -34,9 +34,11 @@ class AuthoringWorld(World):
         db.session.add(invitation)
         db.session.commit()
         self.invitation, self.token = invitation.id, preview_token(draft)
+        self.version = consultation.documents[0].versions[-1].id
 
     def url(self, template: str) -> str:
-        return super().url(template.replace("{invitation}", str(self.invitation)).replace("{token}", self.token))
+        template = template.replace("{invitation}", str(self.invitation)).replace("{token}", self.token)
+        return super().url(template.replace("{version}", str(self.version)))
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +96,10 @@ POST_TABLE = [
     ("/consultations/{draft}/manage/preview-link/revoke", {}, _redirected(DRAFT_MANAGERS)),
     ("/consultations/{slug}/manage/invitations/", {"organization": "org-a"}, _redirected(MANAGERS)),
     ("/consultations/{slug}/manage/invitations/{invitation}/remove", {}, _redirected(MANAGERS)),
+    # The management page's other forms (issue 7 versions, attachments): refused without a file.
+    ("/consultations/{slug}/manage/versions", {}, _redirected(MANAGERS, 422)),
+    ("/consultations/{slug}/manage/versions/{version}/publish", {}, _redirected(MANAGERS)),
+    ("/consultations/{slug}/manage/attachments", {}, _redirected(MANAGERS, 422)),
 ]
 
 
@@ -126,3 +132,26 @@ def test_every_post_needs_the_csrf_token(app, url):
     world = AuthoringWorld(roles=("official",))
     client = client_for(app, world, "official")
     assert client.post(world.url(url), data={}).status_code == 400
+
+
+def _is_managed(rule) -> bool:
+    return "/manage" in rule.rule or rule.endpoint.split(".")[0] in ("authoring", "editing", "preview", "invitations")
+
+
+def test_every_management_route_has_a_row(shared):
+    """A new route under /manage (or of the authoring blueprints) without a row fails here."""
+    from werkzeug.exceptions import MethodNotAllowed
+
+    application, world, _clients = shared
+    adapter = application.url_map.bind("localhost")
+    covered = set()
+    for table, method in ((GET_TABLE, "GET"), (POST_TABLE, "POST")):
+        for url, *_rest in table:
+            try:
+                endpoint, _args = adapter.match(world.url(url).split("?")[0], method=method)
+            except MethodNotAllowed:
+                continue
+            covered.add((endpoint, method))
+    registered = {(rule.endpoint, method) for rule in application.url_map.iter_rules() if _is_managed(rule)
+                  for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert registered - covered == set()

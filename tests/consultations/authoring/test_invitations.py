@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -95,3 +96,18 @@ def test_the_public_summary_shows_who_answered_and_who_did_not(app, client):
     assert "1 / 2" in section
     assert "Yhdistys Ääni ry" in section and "Hiljainen seura ry" in section
     assert "Säätiö Öljy" not in section  # commented, but was not invited
+
+
+@pytest.mark.parametrize("app_settings, reminded", [({"INVITATION_REMINDER_DAYS": 10}, 1), ({}, 0)])
+def test_the_reminder_comes_the_configured_number_of_days_before_closing(app, make_consultation, make_org,
+                                                                          make_user, authority, reminded):
+    consultation = make_consultation(status="open", organizer=authority)
+    consultation.closes_at = utcnow() + timedelta(days=7)  # inside 10 days, outside the default 3
+    silent = make_org(slug="hiljainen")
+    make_user(orgs=[silent])
+    db.session.add(Invitation(consultation_id=consultation.id, organization_id=silent.id))
+    db.session.commit()
+    for _ in range(2):
+        assert app.test_cli_runner().invoke(args=["outbox", "send"]).exit_code == 0
+    assert len(messages("invitation_reminder")) == reminded
+    assert len(messages("invitation_opened")) == 1

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.timeutil import utcnow
 from consultations.authoring.forms import helsinki_local
-from consultations.authoring.models import ConsultationChange, Invitation
+from consultations.authoring.models import ConsultationChange, ContactPerson, Invitation
 from consultations.models import Consultation
+from consultations.services import add_document
 from tests.conftest import csrf_from
 
 
@@ -39,7 +40,7 @@ def test_a_draft_is_edited_entirely_and_each_change_is_logged(client, official, 
     consultation = make_consultation(status="upcoming", organizer=authority, published=False, slug="luonnos")
     url = "/consultations/luonnos/manage/edit"
     response = client.post(url, data=edit_data(client, consultation, title="Uusi otsikko", slug="uusi",
-                                               **{"contacts-0-name": "Matti"}))
+                                               closes_at="2030-02-10T16:00", **{"contacts-0-name": "Matti"}))
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
     consultation = Consultation.by_slug("uusi")
@@ -47,6 +48,7 @@ def test_a_draft_is_edited_entirely_and_each_change_is_logged(client, official, 
     assert ("title", "Uusi otsikko") in changes_of(consultation) and ("slug", "uusi") in changes_of(consultation)
     html = client.get("/consultations/uusi/manage/edit").get_data(as_text=True)
     assert "Change log" in html and "Uusi otsikko" in html
+    assert "10.2.2030 at 16:00" in html and "+00:00" not in html  # times as the official typed them
 
 
 def test_an_open_consultation_may_only_be_extended_and_its_description_edited(client, official, make_consultation, authority):
@@ -140,6 +142,9 @@ def test_copy_takes_texts_parts_contacts_and_invitees_not_comments(
     source = make_consultation(status="open", organizer=authority, slug="alkuperainen")
     association = make_org(name="Yhdistys ry", slug="yhdistys")
     db.session.add(Invitation(consultation_id=source.id, organization_id=association.id))
+    add_document(source, "Liite", "# Liite\n\nLiitteen teksti.\n", "markdown")
+    db.session.add(ContactPerson(consultation_id=source.id, name="Maija", title="suunnittelija", email="m@example.org"))
+    source.diary_number = "HVA/1/2026"
     db.session.commit()
     make_comment(source, make_user(orgs=[association]), association)
     url = "/consultations/alkuperainen/manage/copy"
@@ -149,6 +154,11 @@ def test_copy_takes_texts_parts_contacts_and_invitees_not_comments(
     assert copy.published is False
     assert [p.text for p in copy.documents[0].latest_version.paragraphs] == \
         [p.text for p in source.documents[0].latest_version.paragraphs]
+    assert [d.title for d in copy.documents] == ["Luonnos", "Liite"]
+    assert [p.number for p in copy.documents[1].latest_version.paragraphs] == \
+        [p.number for p in source.documents[1].latest_version.paragraphs]
+    assert [(c.name, c.title, c.email) for c in copy.contact_persons] == [("Maija", "suunnittelija", "m@example.org")]
+    assert copy.diary_number == "HVA/1/2026"
     assert [i.organization_id for i in copy.invitations] == [association.id]
     from comments.models import Comment
     assert db.session.scalars(select(Comment).where(Comment.consultation_id == copy.id)).all() == []
