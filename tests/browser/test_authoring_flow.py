@@ -42,21 +42,32 @@ def _check(page, what: str, name: str) -> None:
                 .slice(0, 8)""")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{what} scrolls sideways: {wide}"
         if SHOTS:
-            page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
+            language = page.evaluate("document.documentElement.lang")
+            page.screenshot(path=os.path.join(SHOTS, f"{name}-{language}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+@pytest.fixture(params=["fi", "sv"])
+def app_settings(request):
+    """The whole flow in Finnish and in Swedish (live.t reads the default locale)."""
+    return {"BABEL_DEFAULT_LOCALE": request.param} if request.param != "fi" else {}
+
+
 @pytest.fixture
-def people(make_org, make_user):
+def people(make_org, make_user, app):
     authority = make_org(name="Pohjois-Kuulon hyvinvointialue", slug="hva", kind="authority")
     kipina = create_organization("Liikuntaseura Kipinä ry", "kipina", business_id="1572860-0")
     elakelaiset = create_organization("Eläkeläiset ry", "elakelaiset")
     db.session.commit()
-    return {
+    people = {
         "official": make_user(role="official", orgs=[authority], email="virkailija@example.org"),
         "representative": make_user(orgs=[kipina], email="edustaja@example.org"),
         "kipina": kipina, "elakelaiset": elakelaiset,
     }
+    for user in (people["official"], people["representative"]):
+        user.locale = app.config["BABEL_DEFAULT_LOCALE"]
+    db.session.commit()
+    return people
 
 
 def test_official_runs_a_consultation_from_start_to_finish(browser, page, live_server, people, tmp_path):
@@ -86,7 +97,8 @@ def test_official_runs_a_consultation_from_start_to_finish(browser, page, live_s
     guesses = page.locator(".guesses")
     expect(guesses).to_contain_text("Rahoitus")
     preview = page.locator(".preview-frame")
-    expect(preview.locator(".para-number").first).to_have_text("1")
+    expect(preview.get_by_role("heading", name="1 Tausta", exact=True)).to_be_visible()
+    expect(preview.locator(".para-number").first).to_have_text("1.1")
     expect(preview.get_by_role("heading", name="2 Aikataulu", exact=True)).to_be_visible()  # part 2 continues the numbering
     _check(page, "the new consultation form with its preview", "new-preview")
     source = page.locator("#parts-0-source")
@@ -146,7 +158,8 @@ def test_official_runs_a_consultation_from_start_to_finish(browser, page, live_s
     expect(representative.locator(".contacts")).to_contain_text("Maija Meikäläinen")
     assert_no_axe_violations(representative, "the public page with invitations at 390 px")
     if SHOTS:
-        representative.screenshot(path=os.path.join(SHOTS, "public-390.png"), full_page=True)
+        language = representative.evaluate("document.documentElement.lang")
+        representative.screenshot(path=os.path.join(SHOTS, f"public-{language}-390.png"), full_page=True)
     representative.context.close()
     consultation = Consultation.by_slug(slug)
     post_comment(consultation, people["representative"], "Kipinä kannattaa luonnosta.", org_slug="kipina")
