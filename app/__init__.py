@@ -99,6 +99,11 @@ def register_blueprints(app: Flask) -> None:
         counts.register(app)
     invitations.register(app)
 
+    # The comment counts of the public lists' cards (issue 15 §9).
+    from comments import list_counts
+
+    list_counts.register(app)
+
 
 def register_templates(app: Flask) -> None:
     """Every template helper (app/template_helpers.py), and the sections each package adds

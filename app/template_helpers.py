@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from comments.responses.views import response_progress
     from consultations.attachments import file_type_label, size_label
     from consultations.authoring.preview import preview_token
+    from consultations.deadline import time_left_label
     from consultations.document_outline import document_outline, table_of_contents
     from consultations.following.views import current_user_follows
 
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
         response_progress=response_progress,  # templates/manage/_responses.html
         is_following=current_user_follows,  # the follow button
         preview_token=preview_token,  # templates/manage/_authoring.html
+        time_left=time_left_label,  # the info box and list cards: "12 päivää aikaa"
         table_of_contents=table_of_contents,  # templates/consultations/_contents.html
     )
 

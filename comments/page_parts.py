@@ -20,6 +20,7 @@ from app.extensions import db
 from app.i18n import current_locale
 from app.render_cache import render_cache
 from comments.models import Comment
+from consultations.deadline import time_left
 from consultations.models import Consultation, Document, DocumentVersion
 
 
@@ -50,7 +51,7 @@ def discussion_stamp(consultation: Consultation) -> tuple:
     ).one()
     own = (consultation.title, consultation.description, consultation.opens_at, consultation.closes_at,
            consultation.published, consultation.summary_published_at, consultation.language,
-           consultation.commenters, consultation.status)
+           consultation.commenters, consultation.status, time_left(consultation))
     return tuple(row) + own
 
 
