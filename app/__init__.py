@@ -83,8 +83,10 @@ def register_blueprints(app: Flask) -> None:
     from comments.responses import views as response_views
     from consultations import attachments
     from consultations import feeds as consultation_feeds
+    from consultations import original_files
 
-    for module in (response_views, summary_views, exports, api, attachments, my_comments, consultation_feeds, comment_feeds):
+    for module in (response_views, summary_views, exports, api, attachments, my_comments, consultation_feeds, comment_feeds,
+                   original_files):
         app.register_blueprint(module.bp)
 
     # The officials' dashboard, creating and editing consultations (issue 16).

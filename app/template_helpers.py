@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from consultations.authoring.preview import preview_token
     from consultations.deadline import time_left_label
     from consultations.document_outline import document_outline, table_of_contents
+    from consultations.original_files import original_download
     from consultations.following.views import current_user_follows
 
     app.jinja_env.filters.update(
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
         preview_token=preview_token,  # templates/manage/_authoring.html
         time_left=time_left_label,  # the info box and list cards: "12 päivää aikaa"
         table_of_contents=table_of_contents,  # templates/consultations/_contents.html
+        original_download=original_download,  # templates/consultations/_original_link.html
     )
 
     @app.context_processor

@@ -18,6 +18,7 @@ from consultations.services import (
     create_consultation,
     read_source,
 )
+from consultations.original_files import Upload
 
 consultations_cli = CommandGroup("consultations", help="Manage consultations.")
 
@@ -30,7 +31,7 @@ def parse_moment(value: str, option: str) -> datetime:
 
 
 def read_draft(path: str):
-    """Blocks, source text and format of a draft file, or a one-line error."""
+    """Blocks, source text, format and the file itself (kept for download), or a one-line error."""
     file = Path(path)
     if not file.is_file():
         raise click.ClickException(f"file not found: {path}")
@@ -38,7 +39,7 @@ def read_draft(path: str):
     if not data.strip():
         raise click.ClickException(f"{path}: the file is empty")
     try:
-        return read_source(file.name, data)
+        return (*read_source(file.name, data), Upload(file.name, data))
     except ConsultationError as error:
         raise click.ClickException(f"{path}: {error}") from None
 
@@ -70,13 +71,13 @@ def import_command(file, slug, title, organizer, opens, closes, language, commen
         return
     _require(slug=slug, title=title, organizer=organizer, opens=opens, closes=closes)
     opens_at, closes_at = parse_moment(opens, "--opens"), parse_moment(closes, "--closes")
-    blocks, source, source_format = read_draft(file)
+    blocks, source, source_format, original = read_draft(file)
     try:
         consultation = create_consultation(
             slug=slug, title=title, organizer_slug=organizer, opens_at=opens_at,
             closes_at=closes_at, language=language, commenters=commenters, published=not unpublished,
         )
-        document = add_document(consultation, title, source, source_format, blocks=blocks)
+        document = add_document(consultation, title, source, source_format, blocks=blocks, original=original)
     except ConsultationError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
@@ -91,8 +92,8 @@ def _import_version(file: str, slug: str, part: int, note: str, publish: bool) -
     document = next((d for d in consultation.documents if d.ordinal == part), None)
     if document is None:
         raise click.ClickException(f"{slug} has no part {part}")
-    blocks, source, source_format = read_draft(file)
-    version = add_version(document, blocks, source, source_format, note, publish=publish)
+    blocks, source, source_format, original = read_draft(file)
+    version = add_version(document, blocks, source, source_format, note, publish=publish, original=original)
     db.session.commit()
     kept = sum(1 for p in version.paragraphs if p.anchor in document.versions[-2].by_anchor())
     click.echo(

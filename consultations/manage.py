@@ -12,6 +12,7 @@ from app.manage_sections import register_section
 from consultations.forms import VersionForm
 from consultations.access import managed_consultation
 from consultations.models import Consultation, DocumentVersion
+from consultations.original_files import Upload
 from consultations.services import ConsultationError, add_version, publish_version, read_source
 
 bp = Blueprint("manage", __name__, url_prefix="/consultations/<slug>/manage")
@@ -43,10 +44,12 @@ def upload_version(consultation: Consultation):
         try:
             if document is None:
                 raise ConsultationError(_("Choose the part of the draft."))
-            blocks, source, source_format = read_source(upload.filename or "", upload.read())
+            data = upload.read()
+            blocks, source, source_format = read_source(upload.filename or "", data)
             version = add_version(
                 document, blocks, source, source_format, form.change_note.data or "",
                 created_by=current_user, publish=bool(form.publish.data),
+                original=Upload(upload.filename or "", data),
             )
         except ConsultationError as error:
             db.session.rollback()

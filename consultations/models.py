@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
@@ -162,6 +162,9 @@ class DocumentVersion(db.Model):
         back_populates="version", order_by="Paragraph.ordinal"
     )
     created_by: Mapped[User | None] = relationship()
+    # The file the version was read from, as uploaded or imported (none before issue 15 §7,
+    # nor for a text typed in the browser: then `source` is the original).
+    original_file: Mapped[OriginalFile | None] = relationship(back_populates="version")
 
     __table_args__ = (
         UniqueConstraint("document_id", "number", name="uq_document_version_number"),
@@ -221,6 +224,21 @@ class Paragraph(db.Model):
 
     def excerpt(self, length: int = 80) -> str:
         return self.text if len(self.text) <= length else self.text[: length - 1].rstrip() + "…"
+
+
+class OriginalFile(db.Model):
+    """The bytes of the .md, .txt or .docx file a version was read from, downloadable as
+    they were (consultations/original_files.py). `data` loads only when served."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="original_file")
 
 
 class Attachment(db.Model):

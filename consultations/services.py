@@ -21,6 +21,7 @@ from consultations.models import (
     DocumentVersion,
     Paragraph,
 )
+from consultations.original_files import Upload, keep_original
 from consultations.versioning import match_paragraphs
 from consultations.zip_limits import ZipLimits
 
@@ -134,9 +135,11 @@ def add_document(
     source_format: str,
     created_by: User | None = None,
     blocks: list[Block] | None = None,
+    original: Upload | None = None,
 ) -> Document:
     """A new part of the draft, as published version 1 with anchored, numbered paragraphs.
-    `blocks` are given when the source was already parsed (DOCX); else `source` is parsed."""
+    `blocks` are given when the source was already parsed (DOCX); else `source` is parsed.
+    `original` is the file it was read from, kept for download."""
     if blocks is None:
         try:
             blocks = parse_source(source, source_format)
@@ -150,6 +153,7 @@ def add_document(
         created_by=created_by, published_at=utcnow(),
     )
     db.session.add_all([document, version])
+    keep_original(version, original)
     numbers = number_blocks(blocks, _sections_before(document))
     taken = _consultation_anchors(consultation)
     _add_paragraphs(version, blocks, numbers, [new_anchor(b, taken) for b in blocks])
@@ -165,6 +169,7 @@ def add_version(
     change_note: str = "",
     created_by: User | None = None,
     publish: bool = True,
+    original: Upload | None = None,
 ) -> DocumentVersion:
     """Version n+1 of a document. Paragraphs matched to the previous version keep their
     anchors; new ones get anchors never used before in this consultation."""
@@ -178,6 +183,7 @@ def add_version(
         published_at=utcnow() if publish else None,
     )
     db.session.add(version)
+    keep_original(version, original)
     _add_paragraphs(version, blocks, number_blocks(blocks, _sections_before(document)), anchors)
     db.session.flush()
     return version

@@ -93,6 +93,11 @@ GET_TABLE = [
     ("/auth/logout", dict.fromkeys(ROLES, 405)),
     ("/consultations/{draft}/", ORGANIZER_ONLY),
     ("/consultations/{draft}/comments/", ORGANIZER_ONLY),
+    # The draft's original file (issue 15 §7): as its page.
+    ("/consultations/{slug}/parts/1/original", EVERYONE_200),
+    ("/consultations/{slug}/versions/1/parts/1/original", EVERYONE_200),
+    ("/consultations/{draft}/parts/1/original", ORGANIZER_ONLY),
+    ("/consultations/{draft}/versions/1/parts/1/original", ORGANIZER_ONLY),
     ("/comments/{draft_comment}", ORGANIZER_ONLY),
     # Visible only to the organizer's officials, and even they may not edit others' text.
     ("/comments/{draft_comment}/edit", {"anonymous": 302, "member": 404, "member_b": 404,

@@ -18,6 +18,7 @@ from app.timeutil import utcnow
 from consultations.authoring.models import ContactPerson, ConsultationChange, Invitation
 from consultations.importer import Block
 from consultations.models import Consultation, Document
+from consultations.original_files import Upload
 from consultations.services import ConsultationError, add_document, create_consultation
 
 # Fields an official may change, and which of them stay editable once the consultation is open.
@@ -46,6 +47,7 @@ class Part:
     title: str
     blocks: list[Block]
     source: str
+    original: Upload | None = None  # the file the part was read from in this request
 
 
 def suggest_slug(title: str) -> str:
@@ -81,7 +83,8 @@ def create_draft(*, fields: dict, organizer_slug: str, parts: list[Part], contac
     )
     consultation.diary_number = fields.get("diary_number", "")
     for part in parts:
-        add_document(consultation, part.title, part.source, "markdown", created_by=user, blocks=part.blocks)
+        add_document(consultation, part.title, part.source, "markdown", created_by=user, blocks=part.blocks,
+                     original=part.original)
         db.session.refresh(consultation, ["documents"])
     set_contacts(consultation, contacts, user)
     db.session.flush()

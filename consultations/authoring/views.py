@@ -16,6 +16,7 @@ from consultations.authoring.dashboard import GROUPS, dashboard, managed_organiz
 from consultations.authoring.drafts import guesses_of, parse_parts, preview_parts, read_upload
 from consultations.authoring.forms import MAX_DRAFT_CHARS, NewConsultationForm
 from consultations.authoring.services import Contact, FieldError, Part, check_slug, create_draft, suggest_slug
+from consultations.original_files import Upload
 from consultations.services import ConsultationError
 
 bp = Blueprint("authoring", __name__)
@@ -53,18 +54,21 @@ def _new_form() -> _NewForm:
     return form
 
 
-def _absorb_uploads(form) -> tuple[list, list, bool]:
+def _absorb_uploads(form) -> tuple[list, list, bool, list]:
     """Each part's chosen file becomes the Markdown in its text box. Returns the importer's
-    guesses and the file's blocks per part, and whether every file could be read."""
-    guesses, blocks, ok = [], [], True
+    guesses and the file's blocks per part, whether every file could be read, and the
+    files read (kept as the parts' originals when saved in this request)."""
+    guesses, blocks, ok, originals = [], [], True, []
     for number, entry in enumerate(form.parts.entries, start=1):
         upload = entry.form.file.data
         guesses.append([])
         blocks.append(None)
+        originals.append(None)
         if upload is None or not getattr(upload, "filename", ""):
             continue
+        data = upload.read()
         try:
-            draft = read_upload(upload.filename, upload.read())
+            draft = read_upload(upload.filename, data)
         except ConsultationError as error:
             entry.form.file.errors = [str(error)]
             ok = False
@@ -76,9 +80,10 @@ def _absorb_uploads(form) -> tuple[list, list, bool]:
             continue
         entry.form.source.data = draft.markdown
         guesses[-1], blocks[-1] = draft.guesses, draft.blocks
+        originals[-1] = Upload(upload.filename, data)
         if not (entry.form.title.data or "").strip():
             entry.form.title.data = upload.filename.rsplit(".", 1)[0][:300]
-    return guesses, blocks, ok
+    return guesses, blocks, ok, originals
 
 
 def _rearrange(form, action: str) -> bool:
@@ -126,7 +131,7 @@ def new():
     form = _new_form()
     if request.method == "GET":
         return _render_new(form)
-    guesses, uploaded, uploads_ok = _absorb_uploads(form)
+    guesses, uploaded, uploads_ok, originals = _absorb_uploads(form)
     if not form.slug.data and form.title.data:
         form.slug.data = suggest_slug(form.title.data)
     action = request.form.get("action", "preview")
@@ -145,7 +150,7 @@ def new():
         return _render_new(form, 200 if uploads_ok else 422, preview, guesses)
     if not form.validate():
         return _render_new(form, 422, preview, guesses)
-    return _save(form, parsed, preview, guesses)
+    return _save(form, parsed, preview, guesses, originals)
 
 
 def _check_slug_early(form) -> None:
@@ -158,9 +163,9 @@ def _check_slug_early(form) -> None:
         attach_error(form, error)
 
 
-def _save(form, parsed, preview, guesses):
-    parts = [Part(e.form.title.data.strip(), blocks, e.form.source.data)
-             for e, blocks in zip(form.parts.entries, parsed)]
+def _save(form, parsed, preview, guesses, originals):
+    parts = [Part(e.form.title.data.strip(), blocks, e.form.source.data, original)
+             for e, blocks, original in zip(form.parts.entries, parsed, originals)]
     contacts = [Contact(e.form.name.data or "", e.form.title.data or "", e.form.email.data or "", e.form.phone.data or "")
                 for e in form.contacts.entries]
     try:
