@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -24,4 +24,5 @@ def open_reports(ids: list[int]) -> dict[int, int]:
 
 def register(app: Flask) -> None:
     register_count(app, DashboardCount(
-        "open_reports", _l("open reports"), open_reports, lambda c: url_for("moderation.queue")))
+        "open_reports", lambda n: ngettext("%(num)d open report", "%(num)d open reports", n), open_reports,
+        lambda c: url_for("moderation.queue")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -24,5 +24,7 @@ def comments_without_response(ids: list[int]) -> dict[int, int]:
 
 def register(app: Flask) -> None:
     register_count(app, DashboardCount(
-        "without_response", _l("comments without a response"), comments_without_response,
+        "without_response",
+        lambda n: ngettext("%(num)d comment without a response", "%(num)d comments without a response", n),
+        comments_without_response,
         lambda c: url_for("responses.index", slug=c.slug), statuses=("closed", "summarized")))

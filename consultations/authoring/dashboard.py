@@ -23,11 +23,12 @@ GROUPS = ("draft", "upcoming", "open", "closed", "summarized")
 
 @dataclass(frozen=True)
 class DashboardCount:
-    """One count shown next to a consultation: `count(ids) -> {consultation id: n}`,
-    and the page where the task waits, `url(consultation)`."""
+    """One count shown next to a consultation: `count(ids) -> {consultation id: n}`, its
+    words `label(n)` ("1 open report", "2 open reports": ngettext), and the page where the
+    task waits, `url(consultation)`."""
 
     key: str
-    label: object
+    label: Callable[[int], str]
     count: Callable[[list[int]], dict[int, int]]
     url: Callable[[Consultation], str]
     statuses: tuple[str, ...] = ("open", "closed", "summarized")

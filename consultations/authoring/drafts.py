@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.i18n import format_number
+from consultations.authoring.forms import MAX_DRAFT_CHARS
 from consultations.importer import Block, ImportError_, _looks_like_heading, number_blocks, parse_source, sections_in
+from consultations.original_files import Upload
 from consultations.services import ConsultationError, read_source
 
 _TAG = re.compile(r"(<[^>]+>)")
@@ -142,6 +145,27 @@ def read_upload(filename: str, data: bytes) -> UploadedDraft:
     if source_format == "markdown":
         return UploadedDraft(source, guesses, blocks)
     return UploadedDraft(blocks_to_markdown(blocks, plain=source_format == "text"), guesses, blocks)
+
+
+def check_draft_length(markdown: str) -> None:
+    """A file's text that would not fit the text box is refused before it fills it."""
+    if len(markdown) > MAX_DRAFT_CHARS:
+        raise ConsultationError(_l("The text of the file is too long: %(chars)s characters, at most %(limit)s.",
+                                   chars=format_number(len(markdown)), limit=format_number(MAX_DRAFT_CHARS)))
+
+
+def read_part(upload, source: str) -> tuple[list[Block], str, Upload | None]:
+    """The blocks and the Markdown of one part and the file it was read from: the uploaded
+    file's, else the typed text's."""
+    if upload is not None and getattr(upload, "filename", ""):
+        original = Upload(upload.filename, upload.read())
+        draft = read_upload(original.filename, original.data)
+        check_draft_length(draft.markdown)
+        return draft.blocks, draft.markdown, original
+    try:
+        return parse_source(source or "", "markdown"), source, None
+    except ImportError_:
+        raise ConsultationError(_l("Upload a file or write the text of the part.")) from None
 
 
 def parse_parts(sources: list[str], uploaded: list[list[Block] | None] | None = None) -> list[list[Block]]:

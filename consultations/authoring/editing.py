@@ -14,7 +14,9 @@ from app.extensions import db
 from app.manage_sections import register_section
 from app.timeutil import as_utc
 from consultations.access import managed_consultation
+from consultations.authoring.drafts import read_part
 from consultations.authoring.forms import (
+    AddPartForm,
     CopyForm,
     EditConsultationForm,
     NoteForm,
@@ -27,6 +29,8 @@ from consultations.authoring.services import (
     EDITABLE_FIELDS,
     EDITABLE_WHEN_OPEN,
     Contact,
+    Part,
+    add_part,
     close_early,
     copy_consultation,
     extend,
@@ -57,8 +61,8 @@ def editable_fields(consultation: Consultation) -> tuple[str, ...]:
     return EDITABLE_FIELDS if status == "draft" else tuple(f for f in EDITABLE_FIELDS if f != "slug")
 
 
-def _edit_form(consultation: Consultation) -> EditConsultationForm:
-    if request.method == "POST":
+def _edit_form(consultation: Consultation, from_request: bool = True) -> EditConsultationForm:
+    if request.method == "POST" and from_request:
         return EditConsultationForm()
     contacts = [dict(name=p.name, title=p.title, email=p.email, phone=p.phone) for p in consultation.contact_persons]
     form = EditConsultationForm(formdata=None, obj=consultation, contacts=contacts + [{}] * (len(contacts) < 5))
@@ -74,10 +78,11 @@ def _changes(consultation: Consultation) -> list[ConsultationChange]:
     ).all()
 
 
-def _render_edit(consultation, form, status=200):
+def _render_edit(consultation, form, status=200, add_part_form=None):
     return render_template(
         "authoring/edit.html", consultation=consultation, form=form, editable=editable_fields(consultation),
         changes=_changes(consultation), part_form=PartTitleForm(formdata=None),
+        add_part_form=add_part_form or AddPartForm(formdata=None),
     ), status
 
 
@@ -194,6 +199,28 @@ def rename(consultation: Consultation, ordinal: int):
     except ConsultationError as error:
         return _refuse(consultation, error)
     return _back(consultation, _("The part was renamed."))
+
+
+@bp.post("/parts")
+@managed_consultation
+def add_part_view(consultation: Consultation):
+    """A new last part, from a file or typed Markdown; errors shown on the edit page with the text kept."""
+    if consultation.status not in ("draft", "upcoming"):
+        return _refuse(consultation, ConsultationError(_("Parts can be added only before the consultation opens.")))
+    form = AddPartForm()
+    if form.validate_on_submit():
+        try:
+            blocks, source, original = read_part(form.file.data, form.source.data or "")
+            add_part(consultation, Part(form.title.data.strip(), blocks, source, original), current_user)
+        except ConsultationError as error:
+            db.session.rollback()
+            field = form.file if form.file.data and getattr(form.file.data, "filename", "") else form.source
+            field.errors = [*field.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("The part was added."), "success")
+            return redirect(url_for("editing.edit", slug=consultation.slug, _anchor="parts-heading"), 303)
+    return _render_edit(consultation, _edit_form(consultation, from_request=False), 422, add_part_form=form)
 
 
 @bp.route("/copy", methods=["GET", "POST"])

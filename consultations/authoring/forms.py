@@ -144,5 +144,13 @@ class InviteForm(FlaskForm):
     organization = StringField(_l("Organization"), validators=[DataRequired(_l("Choose an organization."))])
 
 
+class AddPartForm(FlaskForm, PartForm):
+    """A part added to a saved draft (its fields prefixed "part-": the edit form beside it
+    has a title of its own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="part", **kwargs)
+
+
 class PartTitleForm(FlaskForm):
     title = StringField(_l("Title of the part"), validators=[DataRequired(_l("Give the part a title.")), Length(max=300)])

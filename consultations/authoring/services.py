@@ -153,6 +153,17 @@ def rename_part(consultation: Consultation, document: Document, title: str, user
         db.session.flush()
 
 
+def add_part(consultation: Consultation, part: Part, user: User) -> Document:
+    """A new last part of a draft or upcoming consultation; its numbering continues."""
+    if consultation.status not in ("draft", "upcoming"):
+        raise ConsultationError(_l("Parts can be added only before the consultation opens."))
+    document = add_document(consultation, part.title, part.source, "markdown", created_by=user, blocks=part.blocks,
+                            original=part.original)
+    log_change(consultation, user, f"part {document.ordinal}", "", document.title)
+    db.session.flush()
+    return document
+
+
 # --- Publishing, closing, extending --------------------------------------------------------
 
 

@@ -11,10 +11,9 @@ from flask_login import current_user, login_required
 from wtforms import SelectField
 
 from app.extensions import db
-from app.i18n import format_number
 from consultations.authoring.dashboard import GROUPS, dashboard, managed_organizations
-from consultations.authoring.drafts import guesses_of, parse_parts, preview_parts, read_upload
-from consultations.authoring.forms import MAX_DRAFT_CHARS, NewConsultationForm
+from consultations.authoring.drafts import check_draft_length, guesses_of, parse_parts, preview_parts, read_upload
+from consultations.authoring.forms import NewConsultationForm
 from consultations.authoring.services import Contact, FieldError, Part, check_slug, create_draft, suggest_slug
 from consultations.original_files import Upload
 from consultations.services import ConsultationError
@@ -69,13 +68,9 @@ def _absorb_uploads(form) -> tuple[list, list, bool, list]:
         data = upload.read()
         try:
             draft = read_upload(upload.filename, data)
+            check_draft_length(draft.markdown)
         except ConsultationError as error:
             entry.form.file.errors = [str(error)]
-            ok = False
-            continue
-        if len(draft.markdown) > MAX_DRAFT_CHARS:  # refused before it fills the text box
-            entry.form.file.errors = [_("The text of the file is too long: %(chars)s characters, at most %(limit)s.",
-                                        chars=format_number(len(draft.markdown)), limit=format_number(MAX_DRAFT_CHARS))]
             ok = False
             continue
         entry.form.source.data = draft.markdown

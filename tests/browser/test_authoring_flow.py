@@ -113,6 +113,9 @@ def test_official_runs_a_consultation_from_start_to_finish(browser, page, live_s
     slug = "jarjestoavustusten-periaatteet-2027"
     expect(page).to_have_url(f"{live.url}/consultations/{slug}/manage/")
     _check(page, "the management page of a draft", "manage-draft")
+    page.goto(f"/consultations/{slug}/manage/edit")
+    _check(page, "the edit page of a draft", "edit-draft")
+    page.goto(f"/consultations/{slug}/manage/")
 
     # Invite two organizations, found by Y-tunnus and by name.
     page.get_by_role("link", name=live.t("Invited organizations"), exact=False).click()

@@ -39,7 +39,7 @@ def test_groups_and_counts(client, official, authority, make_consultation, make_
     sections = {name: html.split(f'id="group-{name}"')[1].split("</section>")[0]
                 for name in ("draft", "upcoming", "open", "closed", "summarized")}
     assert "Luonnos A" in sections["draft"] and "Tuleva B" in sections["upcoming"]
-    assert "Avoin C" in sections["open"] and "days left" in sections["open"] and "1 open reports" in sections["open"]
+    assert "Avoin C" in sections["open"] and "days left" in sections["open"] and "1 open report" in sections["open"]
     assert "Päättynyt D" in sections["closed"]
     assert "1 / 2 invited organizations answered" in sections["closed"]
     assert "2 comments without a response" in sections["closed"]
@@ -69,3 +69,15 @@ def test_query_count_does_not_grow_with_consultations(client, official, authorit
     few = _dashboard_queries(client)
     add(9)
     assert _dashboard_queries(client) == few <= 15
+
+
+def test_counts_are_worded_by_number_in_finnish(client, official, authority, make_consultation, make_org, make_user,
+                                                 make_comment):
+    from tests.consultations.authoring.helpers import use_language
+
+    closed = make_consultation(status="closed", organizer=authority, title="Päättynyt")
+    association = make_org()
+    make_comment(closed, make_user(orgs=[association]), association)
+    use_language(client, "fi")
+    section = client.get("/manage/").get_data(as_text=True).split('id="group-closed"')[1].split("</section>")[0]
+    assert "1 kommentti ilman vastinetta" in section  # not "1 kommenttia"
