@@ -72,6 +72,10 @@ class Comment(db.Model):
     __table_args__ = (
         # The latest edit in a consultation, read from the index alone (comments/responses/render_cache.py).
         Index("ix_comment_consultation_edited", "consultation_id", "edited_at"),
+        # The latest hiding, and the visible and held counts, of the discussion stamp
+        # (comments/page_parts.py): from the index, not a scan of the discussion.
+        Index("ix_comment_consultation_hidden", "consultation_id", "hidden_at"),
+        Index("ix_comment_consultation_visibility", "consultation_id", "visibility", "pending_review"),
         Index("uq_comment_author_submission_token", "author_id", "submission_token", unique=True),
         one_of("visibility", VISIBILITIES),
         one_of("hide_reason", REASONS),

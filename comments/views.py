@@ -151,36 +151,44 @@ def comment_list(slug: str):
     consultation = _consultation_or_404(slug)
     scope = _scope()
     org_slug = request.args.get("organization") or None
+    if request.method == "GET":
+        # A reader's page may come whole from the cache (comments/http_caching.py): what
+        # only its rendering needs (the paragraph, the form) is loaded inside.
+        sort, after = _order()
+        stamp = discussion_stamp(consultation)
+        if request.args.get("fragment") == "1":
+            return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, sort, after, stamp))
+        return conditional(consultation, stamp, lambda: _list_page(
+            consultation, _comment_form(scope), scope, org_slug, sort, after, stamp, 200))
+    _paragraph_or_404(consultation, scope)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    form = _comment_form(scope)
+    result = _handle_post(consultation, form)
+    if not isinstance(result, int):
+        return result
+    # Errors show on the page the form was on.
+    origin = request.form.get("origin")
+    if origin == "consultation":
+        return _consultation_page(consultation, _for_display(form, consultation), "", result)
+    replied = db.session.get(Comment, database_id(form.parent.data)) if origin == "reply" else None
+    if replied is not None and replied.consultation_id == consultation.id and replied.is_visible:
+        return _permalink_page(load_comment(replied.id), form, result)
+    sort, after = _order()
+    return _list_page(consultation, form, scope, org_slug, sort, after, discussion_stamp(consultation), result)
+
+
+def _paragraph_or_404(consultation: Consultation, scope: str | None):
+    """The paragraph of a paragraph's page (None for the other lists); 404 for an anchor
+    that is not in the published draft."""
     paragraph = latest_paragraph(consultation, scope) if scope else None
     if scope and paragraph is None:
         abort(404)
-    form = _comment_form(scope)
-    status = 200
-    if request.method == "POST":
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        result = _handle_post(consultation, form)
-        if not isinstance(result, int):
-            return result
-        status = result
-        # Errors show on the page the form was on.
-        origin = request.form.get("origin")
-        if origin == "consultation":
-            return _consultation_page(consultation, _for_display(form, consultation), "", status)
-        replied = db.session.get(Comment, database_id(form.parent.data)) if origin == "reply" else None
-        if replied is not None and replied.consultation_id == consultation.id and replied.is_visible:
-            return _permalink_page(load_comment(replied.id), form, status)
-    sort, after = _order()
-    stamp = discussion_stamp(consultation)
-    if request.method == "GET" and request.args.get("fragment") == "1":
-        return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, sort, after, stamp))
-    if request.method == "GET":
-        return conditional(consultation, stamp, lambda: _list_page(
-            consultation, form, scope, org_slug, sort, after, paragraph, stamp, status))
-    return _list_page(consultation, form, scope, org_slug, sort, after, paragraph, stamp, status)
+    return paragraph
 
 
-def _list_page(consultation, form, scope, org_slug, sort, after, paragraph, stamp, status):
+def _list_page(consultation, form, scope, org_slug, sort, after, stamp, status):
+    paragraph = _paragraph_or_404(consultation, scope)
     posted = _just_posted()
     body = for_readers(
         consultation, f"list:{scope}:{org_slug}:{sort}:{after}",
@@ -224,6 +232,7 @@ def _render_list_body(consultation, scope, org_slug, sort, after, posted) -> str
 
 def _threads(consultation, scope, org_slug, sort, after, stamp):
     """A page of threads without the page around it, for the script that shows them in place."""
+    _paragraph_or_404(consultation, scope)
 
     def build() -> str:
         discussion = load_thread_page(consultation, anchor=scope, org_slug=org_slug, sort=sort, after=after)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, LargeBinary, Select, String, Text, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
@@ -87,7 +87,7 @@ class Consultation(db.Model):
 
     @staticmethod
     def by_slug(slug: str) -> Consultation | None:
-        return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+        return db.session.scalar(_BY_SLUG, {"slug": slug})
 
     @staticmethod
     def with_draft(slug: str) -> Consultation | None:
@@ -113,6 +113,10 @@ class Consultation(db.Model):
     @staticmethod
     def public():
         return select(Consultation).where(Consultation.published.is_(True))
+
+
+# Built once: every public page starts with it (issue 15 §4).
+_BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
 
 
 class Document(db.Model):
