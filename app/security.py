@@ -44,14 +44,14 @@ def is_safe_next(target: str | None) -> bool:
 def sent_from_this_site() -> bool:
     """A POST from one of this site's own pages, told by the browser: the Origin header
     (every current browser sends it with a form POST), else the Referer when a privacy
-    setting left Origin out. Neither can be set by another site's page or script."""
+    setting left Origin out. Neither can be set by another site's page or script. The
+    host is compared, not the scheme: behind a proxy that ends TLS without TRUSTED_PROXIES
+    the app sees http while the browser says https, and no other site serves our host."""
     origin = request.headers.get("Origin")
     if origin is None:
-        referer = urlsplit(request.headers.get("Referer", ""))
-        if not referer.scheme or not referer.netloc:
-            return False
-        origin = f"{referer.scheme}://{referer.netloc}"
-    return origin == request.host_url.rstrip("/")
+        origin = request.headers.get("Referer", "")
+    sent_from = urlsplit(origin)
+    return sent_from.scheme in ("http", "https") and sent_from.netloc == request.host
 
 
 def _assign_request_id() -> None:

@@ -182,3 +182,11 @@ def test_304_is_answered_without_rendering_the_page(closed, client):
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     # The consultation, its paragraph and the content stamp: nothing of the comments.
     assert len(statements) <= 4, statements
+
+
+def test_language_switch_behind_a_proxy_that_ends_tls(closed, client):
+    """The browser's Origin says https, the app (no TRUSTED_PROXIES) sees http: same host."""
+    response = client.post("/language", data={"lang": "sv", "next": "/"}, headers={"Origin": "https://localhost"})
+    assert response.status_code == 302
+    refused = client.post("/language", data={"lang": "en", "next": "/"}, headers={"Origin": "https://localhost.evil.example"})
+    assert refused.status_code == 400
