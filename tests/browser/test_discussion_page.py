@@ -5,6 +5,7 @@ summary, threads shown in place, and no sideways scrolling at 320 px on any page
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 
 from app.extensions import db
+from app.timeutil import utcnow
 from tests.browser.helpers import assert_no_axe_violations, expect, log_in
 from tests.conftest import PASSWORD, paragraphs_of
 
@@ -161,31 +163,36 @@ def test_without_script_the_action_opens_the_paragraphs_page(browser, live_serve
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_error_shows_next_to_the_paragraph_with_focus_and_text_kept(page, live_server, scenario, viewport):
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_error_shows_next_to_the_paragraph_with_focus_and_text_kept(page, live_server, scenario, lang, viewport):
+    ui = Interface(live_server.app, lang)
     page.set_viewport_size(VIEWPORTS[viewport])
     log_in(page, live_server, scenario.email, PASSWORD)
+    choose_language(page, lang)
     page.goto(f"/consultations/{scenario.slug}/")
     paragraph = page.locator(f'[id="{scenario.anchor}"]')
     paragraph.locator("a.para-comment").click()
-    body = paragraph.get_by_label(live_server.t("Comment"), exact=True)
+    body = paragraph.get_by_label(ui.t("Comment"), exact=True)
     # The browser's own checks: required, and at most the limit.
     assert body.get_attribute("required") is not None
     limit = live_server.app.config["COMMENT_MAX_LENGTH"]
     assert body.get_attribute("maxlength") == str(limit)
     counter = paragraph.locator(".char-count")
     body.fill("Viisi")
-    expect(counter).to_contain_text(f"{limit - 5:,}".replace(",", "\u00a0"))
+    left = str(limit - 5)  # grouped as the language groups thousands (9 995, 9,995)
+    expect(counter).to_contain_text(re.compile(rf"{left[:-3]}\D?{left[-3:]}"))
     # Spaces only pass `required` but not the server: the page the form was on comes back
     # with the form at its paragraph, focus on the error summary and the text kept.
     body.fill("     ")
-    paragraph.get_by_role("button", name=live_server.t("Publish comment"), exact=True).click()
+    paragraph.get_by_role("button", name=ui.t("Publish comment"), exact=True).click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text(live_server.t("Write a comment before sending."))
+    expect(summary).to_contain_text(ui.t("Write a comment before sending."))
     expect(summary).to_be_in_viewport()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(paragraph.locator("form#comment-form")).to_be_visible()
-    assert_no_axe_violations(page, f"the comment form with an error ({viewport})")
-    shot(page, f"error-{viewport}")
+    assert_no_axe_violations(page, f"the comment form with an error ({lang}, {viewport})")
+    shot(page, f"error-{lang}-{viewport}")
 
 
 def test_error_without_script_focuses_the_summary_and_keeps_the_text(browser, live_server, scenario):
@@ -237,3 +244,107 @@ def test_no_sideways_scroll_at_320_px(page, live_server, scenario, signed_in):
             page.locator(f'[id="{scenario.anchor}"]').scroll_into_view_if_needed()
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"discussion-320-{'signed-in' if signed_in else 'reader'}.png"))
+
+
+# Pages that are only read: one world, one server and one browser for all of them.
+@pytest.fixture(scope="module")
+def reading(browser, tmp_path_factory):
+    """The closed consultation of tests/world.py with its summary published, and an open
+    one (the draft with a table) with a long reply thread and an edited comment, served
+    once for the module."""
+    from comments.responses.summary import publish_summary
+    from comments.services import edit_comment
+    from consultations.services import add_document, create_consultation
+    from tests.apps import close_app, copy_schema, new_app, session_schema
+    from tests.live import serve
+    from tests.world import build_world, comment_on
+
+    application = new_app(copy_schema(session_schema(tmp_path_factory), tmp_path_factory.mktemp("read") / "db.sqlite"))
+    with application.app_context():
+        world = build_world(status="closed")
+        publish_summary(world.consultation, world.users["official"], "Yhteenveto kuulemisesta.", 0)
+        db.session.commit()
+        now = utcnow()
+        discussed = create_consultation(slug="keskustelu", title="Keskusteltu luonnos", organizer_slug="authority",
+                                        opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=5))
+        add_document(discussed, "Luonnos", SOURCE, "markdown")
+        db.session.commit()
+        anchor = paragraphs_of(discussed)[1].anchor
+        users, orgs = world.users, world.orgs
+        root = comment_on(discussed, users["member"], orgs["a"], "Ketjun aloitus.", anchor)
+        for n in range(5):
+            comment_on(discussed, users["member_b"], orgs["b"], f"Vastaus numero {n}.", parent=root)
+        edited = comment_on(discussed, users["member"], orgs["a"], "Koko luonnoksesta.")
+        edit_comment(edited, users["member"], "Koko luonnoksesta, tarkennettu.")
+        comment_on(discussed, users["member_b"], orgs["b"], "Toinen huomio.", paragraphs_of(discussed)[2].anchor)
+        db.session.commit()
+        data = SimpleNamespace(slug=discussed.slug, anchor=anchor, root=root.id, edited=edited.id,
+                               closed_slug=world.slug, closed_anchor=world.paragraphs[1].anchor)
+    server = serve(application)
+    live = next(server)
+    data.url, data.app = live.url, application
+    yield data
+    next(server, None)
+    close_app(application)
+    assert not live.errors, live.errors
+
+
+def reader_page(browser, reading, viewport: dict):
+    context = browser.new_context(base_url=reading.url, viewport=viewport)
+    return context, context.new_page()
+
+
+def test_no_sideways_scroll_at_320_px_on_every_other_page_type(browser, reading):
+    """With every <details> opened; the discussion pages themselves are checked above."""
+    pages = ["/", "/consultations/", "/consultations/?status=closed",
+             f"/consultations/{reading.slug}/comments/?sort=draft",
+             f"/consultations/{reading.slug}/comments/?organization=org-b&sort=oldest",
+             f"/comments/{reading.root}", f"/consultations/{reading.closed_slug}/",
+             f"/consultations/{reading.closed_slug}/summary",
+             f"/consultations/{reading.closed_slug}/comments/", "/search?q=kappale", "/search?q=ei-loydy-mitaan"]
+    context, page = reader_page(browser, reading, {"width": 320, "height": 640})
+    try:
+        for url in pages:
+            assert page.goto(url).status == 200, url
+            page.locator("details:not([open]) > summary").evaluate_all("els => els.forEach(s => s.click())")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > 321)
+                .slice(0, 8).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
+            assert width <= 320, f"{url} is {width} px wide at 320 px: {wide}"
+        shot(page, "320-search")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_comment_list_sorted_and_narrowed_by_its_form(browser, reading, lang, viewport):
+    """Issue 15 §8 as a reader meets it: the order and the organization chosen from the
+    form by their labels, the edited mark, a long thread's "show all N replies"."""
+    ui = Interface(reading.app, lang)
+    context, page = reader_page(browser, reading, VIEWPORTS[viewport])
+    try:
+        page.goto(f"/consultations/{reading.slug}/comments/")
+        choose_language(page, lang)
+        form = page.get_by_role("form", name=ui.t("Sort and filter the comments"))
+        form.get_by_label(ui.t("Order"), exact=True).select_option("draft")
+        form.get_by_label(ui.t("Organization"), exact=True).select_option("org-a")
+        form.get_by_role("button", name=ui.t("Show"), exact=True).click()
+        expect(page).to_have_url(re.compile(r"sort=draft.*organization=org-a|organization=org-a.*sort=draft"))
+        threads = page.locator("div.thread > article.comment")
+        expect(threads).to_have_count(2)
+        # The order of the draft: the whole draft's comment first, then the paragraph's.
+        expect(threads.first).to_have_attribute("id", f"comment-{reading.edited}")
+        expect(threads.first.locator(".edited-mark")).to_contain_text(ui.t("edited %(moment)s", moment="").strip())
+        more = page.get_by_role("link", name=re.compile(re.escape(ui.nt("Show all %(num)d reply", "Show all %(num)d replies", 5))))
+        expect(more).to_be_visible()
+        expect(page.locator(f'[id="replies-{reading.root}"] article')).to_have_count(2)
+        assert_no_axe_violations(page, f"the comment list sorted and narrowed ({lang}, {viewport})")
+        shot(page, f"list-{lang}-{viewport}")
+        more.click()
+        expect(page).to_have_url(re.compile(rf"/comments/{reading.root}#replies-{reading.root}$"))
+        expect(page.locator(f'[id="replies-{reading.root}"] article')).to_have_count(5)
+        expect(page.locator(f'[id="replies-{reading.root}"]')).to_be_in_viewport()
+    finally:
+        context.close()

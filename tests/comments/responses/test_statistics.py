@@ -95,3 +95,28 @@ def test_heat_strip_without_comments(world, client_as, make_consultation):
     html = client_as(world, "anonymous").get(f"/consultations/{empty.slug}/").get_data(as_text=True)
     assert "No comments on single paragraphs yet." in html
     db.session.rollback()
+
+
+def test_a_long_drafts_table_beside_the_draft_lists_the_most_commented(client, make_consultation, make_org,
+                                                                        make_user, make_comment):
+    """Every paragraph's count is beside it in the draft; the table of the heat strip lists
+    the 15 most commented (issue 15 §4: a 300-paragraph page stays under 300 KB) and links
+    to all comments in the order of the draft. The strip still has a column for each."""
+    source = "\n\n".join(f"Kappale numero {n} kertoo asiasta." for n in range(1, 21))
+    consultation = make_consultation(status="open", slug="pitka-luonnos", source=source)
+    org = make_org(slug="kommentoija")
+    author = make_user(orgs=[org])
+    paragraphs = consultation.documents[0].latest_version.paragraphs
+    for n, paragraph in enumerate(paragraphs):
+        for _ in range(1 + (n == 17) * 2):
+            make_comment(consultation, author, org, body=f"Huomio {n}.", anchor=paragraph.anchor)
+    html = client.get(f"/consultations/{consultation.slug}/").get_data(as_text=True)
+    strip = html[html.index('id="heat-strip"'):]
+    strip = strip[: strip.index("</figure>")]
+    assert strip.count("<rect") == 1 + 20
+    rows = re.findall(r'<th scope="row"><a href="#([^"]+)">', strip)
+    assert len(rows) == 15
+    assert rows[0] == paragraphs[17].anchor  # the most commented first, then in the draft's order
+    assert rows[1:] == [p.anchor for p in paragraphs if p is not paragraphs[17]][:14]
+    assert "Most commented paragraphs" in strip or "Eniten kommentoidut kappaleet" in strip
+    assert f'href="/consultations/{consultation.slug}/comments/?sort=draft"' in strip
