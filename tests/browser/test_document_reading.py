@@ -62,7 +62,7 @@ def test_draft_reads_as_a_document(page, live_server, draft, lang, width):
     bullet = listed.evaluate("el => getComputedStyle(el.querySelector('.para-text > p'), '::before').content")
     assert "•" in bullet, bullet
 
-    permalink = listed.locator(":scope > .para-tools a.permalink")
+    permalink = listed.locator(f':scope > .para-tools a[href="#{item.anchor}"]')
     count = listed.locator(":scope > .para-tools a.para-count")
     expect(count).to_be_visible()  # a block with comments shows how many
     assert count.evaluate("el => getComputedStyle(el).color") == MUTED  # subdued, still 7.6:1

@@ -182,3 +182,25 @@ def test_a_new_version_keeps_the_anchors_comments_point_at(client, make_consulta
     assert all(after[text] == anchor for text, anchor in before.items() if text in after)
     html = client.get(f"/consultations/{consultation.slug}/comments/?paragraph={item.anchor}").get_data(as_text=True)
     assert "Kumppanuus kuntoon." in html
+
+
+def test_bullets_typed_in_word_become_list_items():
+    import io
+
+    import docx
+
+    from consultations.docx_import import parse_docx
+
+    document = docx.Document()
+    document.add_paragraph("Miten on?")
+    document.add_paragraph("• Kannattaisiko perustaa neuvottelukunta?")
+    document.add_paragraph().add_run("•\tTarjoaako alue rahoitusta?").bold = True
+    out = io.BytesIO()
+    document.save(out)
+    blocks = parse_docx(out.getvalue())
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "Miten on?"),
+        ("list_item", "Kannattaisiko perustaa neuvottelukunta?"),
+        ("list_item", "Tarjoaako alue rahoitusta?"),
+    ]
+    assert "•" not in blocks[1].html and blocks[2].html == "<strong>Tarjoaako alue rahoitusta?</strong>"
