@@ -4,8 +4,9 @@ the page around it (header, flash messages, the form) is rendered per request.
 
 A part is stored under the discussion's content stamp, which one cheap query computes from
 everything the parts show: comments (new, edited, hidden, restored, held for review), the
-published versions and the consultation row. What it cannot see (a renamed organization,
-new contact persons) is refreshed after RENDER_CACHE_SECONDS.
+published versions, the consultation row and the officials' last logged change (parts
+renamed, added or reordered, contact persons, invitations). What it cannot see (a renamed
+organization) is refreshed after RENDER_CACHE_SECONDS.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.i18n import current_locale
 from app.render_cache import render_cache
 from comments.models import Comment
+from consultations.authoring.models import ConsultationChange
 from consultations.deadline import time_left
 from consultations.models import Consultation, Document, DocumentVersion
 
@@ -45,6 +47,7 @@ def _stamp_statement():
         scalar(func.count(), of_comments, Comment.pending_review.is_(True)),
         scalar(func.count(DocumentVersion.published_at), Document.consultation_id == cid,
                join=(Document, Document.id == DocumentVersion.document_id)),
+        scalar(func.max(ConsultationChange.id), ConsultationChange.consultation_id == cid),
     )
 
 

@@ -32,6 +32,7 @@ from consultations.authoring.services import (
     Part,
     add_part,
     close_early,
+    move_part,
     copy_consultation,
     extend,
     publish_now,
@@ -199,6 +200,24 @@ def rename(consultation: Consultation, ordinal: int):
     except ConsultationError as error:
         return _refuse(consultation, error)
     return _back(consultation, _("The part was renamed."))
+
+
+@bp.post("/parts/<int:ordinal>/move")
+@managed_consultation
+def move(consultation: Consultation, ordinal: int):
+    document = next((d for d in consultation.documents if d.ordinal == ordinal), None)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if document is None:
+        abort(404)
+    if step is None:
+        return _refuse(consultation, ConsultationError(_("Choose up or down.")))
+    try:
+        move_part(consultation, document, step, current_user)
+    except ConsultationError as error:
+        return _refuse(consultation, error)
+    db.session.commit()
+    flash(_("The order of the parts was changed."), "success")
+    return redirect(url_for("editing.edit", slug=consultation.slug, _anchor="parts-heading"), 303)
 
 
 @bp.post("/parts")

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import User, valid_slug
 from app.timeutil import utcnow
 from consultations.authoring.models import ContactPerson, ConsultationChange, Invitation
-from consultations.importer import Block
+from consultations.importer import Block, number_blocks, sections_in
 from consultations.models import Consultation, Document
 from consultations.original_files import Upload
 from consultations.services import ConsultationError, add_document, create_consultation
@@ -162,6 +162,31 @@ def add_part(consultation: Consultation, part: Part, user: User) -> Document:
     log_change(consultation, user, f"part {document.ordinal}", "", document.title)
     db.session.flush()
     return document
+
+
+def move_part(consultation: Consultation, document: Document, step: int, user: User) -> None:
+    """Move a part of an unpublished draft one place up (-1) or down (+1); the numbers of
+    every part's paragraphs follow the new order (no one has commented on them yet)."""
+    if consultation.status != "draft":
+        raise ConsultationError(_l("Parts can be reordered only before the consultation is published."))
+    parts = list(consultation.documents)
+    i = parts.index(document)
+    if not 0 <= i + step < len(parts):
+        return
+    before = "; ".join(d.title for d in parts)
+    parts[i], parts[i + step] = parts[i + step], parts[i]
+    sections = 0
+    for ordinal, part in enumerate(parts, start=1):
+        part.ordinal = ordinal
+        for version in part.versions:
+            blocks = [Block(p.kind, p.text, p.html, p.level, p.marker) for p in version.paragraphs]
+            for paragraph, number in zip(version.paragraphs, number_blocks(blocks, sections)):
+                paragraph.number = number
+        shown = part.latest_version or (part.versions[-1] if part.versions else None)
+        sections = sections_in([p.number for p in shown.paragraphs]) if shown else sections
+    log_change(consultation, user, "parts_order", before, "; ".join(d.title for d in parts))
+    db.session.flush()
+    db.session.expire(consultation, ["documents"])
 
 
 # --- Publishing, closing, extending --------------------------------------------------------

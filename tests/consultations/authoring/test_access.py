@@ -90,6 +90,7 @@ POST_TABLE = [
     ("/consultations/{slug}/manage/close", {"note": "Suljettu."}, _redirected(MANAGERS)),
     ("/consultations/{slug}/manage/extend", LATER, _redirected(MANAGERS)),
     ("/consultations/{draft}/manage/parts/1/title", {"title": "Osa"}, _redirected(DRAFT_MANAGERS)),
+    ("/consultations/{draft}/manage/parts/1/move", {"direction": "down"}, _redirected(DRAFT_MANAGERS)),
     ("/consultations/{draft}/manage/parts", {"part-title": "Liite", "part-source": "# Liite\n\nTeksti.\n"},
      _redirected(DRAFT_MANAGERS)),
     ("/consultations/{slug}/manage/copy", {"title": "Kopio", "slug": "kopio"}, _redirected(MANAGERS)),

@@ -143,3 +143,17 @@ def test_an_uploaded_file_becomes_markdown_that_parses_back_into_the_same_blocks
     if not name.endswith(".txt"):  # the same markup (a table's row groups aside)
         markup = lambda blocks: [re.sub(r"\s+|</?t(?:head|body)>", "", b.html) for b in blocks]  # noqa: E731
         assert markup(again) == markup(draft.blocks)
+
+
+def test_the_public_page_shows_who_may_comment_the_diary_number_and_the_contact_persons(client, app, official):
+    """What the form asked for, on the page once published: "Lisätietoja antaa" in Finnish."""
+    data = new_form(csrf_from(client, NEW), organizer="hva", commenters="registered", **{"contacts-1-name": "Pekka"})
+    assert client.post(NEW, data=data).status_code == 303
+    slug = "yhdistysavustusten-periaatteet"
+    client.post(f"/consultations/{slug}/manage/publish", data={"csrf_token": csrf_from(client, NEW)})
+    html = app.test_client().get(f"/consultations/{slug}/").get_data(as_text=True)
+    assert "Kuka voi kommentoida" in html and "Rekisteröityneet käyttäjät ja organisaatiot" in html
+    assert "Diaarinumero:</strong> HVA/123/2029" in html
+    contacts = html.split("Lisätietoja antaa")[1].split("</ul>")[0]
+    assert "Maija Meikäläinen, erityisasiantuntija" in contacts and 'href="mailto:maija@example.org"' in contacts
+    assert "040 123 4567" in contacts and "Pekka" in contacts

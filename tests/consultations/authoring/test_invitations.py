@@ -96,6 +96,8 @@ def test_the_public_summary_shows_who_answered_and_who_did_not(app, client):
     assert "1 / 2" in section
     assert "Yhdistys Ääni ry" in section and "Hiljainen seura ry" in section
     assert "Säätiö Öljy" not in section  # commented, but was not invited
+    figures = html.split('id="figures-heading"')[1].split("</section>")[0]
+    assert "Lausuntopyynnön saaneista vastasi</dt><dd>1 / 2<" in figures  # the anonymous reader: Finnish
 
 
 @pytest.mark.parametrize("app_settings, reminded", [({"INVITATION_REMINDER_DAYS": 10}, 1), ({}, 0)])

@@ -64,3 +64,31 @@ def test_no_part_is_added_once_the_consultation_is_open(client, official, make_c
     assert response.status_code == 303
     db.session.expire_all()
     assert len(Consultation.by_slug("luonnos").documents) == 1
+
+
+def test_parts_of_an_unpublished_draft_are_reordered_and_renumbered(client, official, make_consultation, authority):
+    make_consultation(status="upcoming", organizer=authority, published=False, slug="luonnos")
+    _post(client, {"part-title": "Liite", "part-source": "# Liite\n\nLiitteen teksti.\n"})
+    client.get("/consultations/luonnos/")  # the official has seen the draft's page before
+    response = client.post("/consultations/luonnos/manage/parts/2/move",
+                           data={"csrf_token": csrf_from(client, EDIT), "direction": "up"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    consultation = Consultation.by_slug("luonnos")
+    assert [d.title for d in consultation.documents] == ["Liite", "Luonnos"]
+    assert [p.number for p in consultation.documents[0].latest_version.paragraphs] == ["1", "1.1"]
+    assert consultation.documents[1].latest_version.paragraphs[0].number.startswith("2")
+    page = client.get("/consultations/luonnos/").get_data(as_text=True)
+    assert page.index("Liitteen teksti.") < page.index("Ensimmäinen kappale kertoo taustan.")
+    assert "Order of the parts" in client.get(EDIT).get_data(as_text=True)
+
+
+def test_parts_of_a_published_consultation_keep_their_order(client, official, make_consultation, authority):
+    consultation = make_consultation(status="upcoming", organizer=authority, slug="luonnos")
+    _post(client, {"part-title": "Liite", "part-source": "# Liite\n\nTeksti.\n"})
+    response = client.post("/consultations/luonnos/manage/parts/2/move",
+                           data={"csrf_token": csrf_from(client, EDIT), "direction": "up"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [d.title for d in Consultation.by_slug("luonnos").documents] == ["Luonnos", "Liite"]
+    assert consultation.id
