@@ -79,7 +79,8 @@ def test_after_the_deadline_the_official_sees_who_answered(client, official, mak
 
 
 def test_the_public_summary_shows_who_answered_and_who_did_not(app, client):
-    from tests.comments.responses.conftest import build_world, client_as as _client_as, publish  # noqa: F401
+    from tests.comments.responses.conftest import publish
+    from tests.world import build_world
 
     world = build_world()
     silent = create_organization("Hiljainen seura ry", "hiljainen")
