@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -35,6 +36,7 @@ class PreviewParagraph:
     number: str
     html: str
     anchor: str
+    text: str = ""  # a heading's text, for the table of contents
 
     @property
     def body(self) -> Markup:
@@ -193,7 +195,14 @@ def preview_parts(parsed: list[list[Block]]) -> list[list[PreviewParagraph]]:
         numbers = number_blocks(blocks, sections)
         sections = sections_in(numbers) if numbers else sections
         result.append([
-            PreviewParagraph(b.kind, b.level, b.marker, n, b.html, f"preview-{len(result) + 1}-{i}")
+            PreviewParagraph(b.kind, b.level, b.marker, n, b.html, f"preview-{len(result) + 1}-{i}", b.text)
             for i, (b, n) in enumerate(zip(blocks, numbers), start=1)
         ])
     return result
+
+
+def preview_contents(titled_parts: list[tuple[str, list]]) -> list[tuple[SimpleNamespace, SimpleNamespace]]:
+    """Unsaved parts as the (document, version) pairs the table of contents reads
+    (consultations/_contents.html), each with an id of its own for the links."""
+    return [(SimpleNamespace(id=f"preview-{n}", title=title), SimpleNamespace(paragraphs=paragraphs))
+            for n, (title, paragraphs) in enumerate(titled_parts, start=1)]

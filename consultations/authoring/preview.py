@@ -57,6 +57,7 @@ def show(slug: str, token: str):
         "authoring/public_preview.html", consultation=consultation, c=consultation,
         organizer_name=consultation.organizer.name, contacts=consultation.contact_persons,
         invited=sorted(i.organization.name for i in consultation.invitations), parts=draft_parts(consultation),
+        contents_parts=[(d, d.versions[-1] if d.versions else None) for d in consultation.documents],
     )
     response = current_app.make_response(html)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -12,7 +12,14 @@ from wtforms import SelectField
 
 from app.extensions import db
 from consultations.authoring.dashboard import GROUPS, dashboard, managed_organizations
-from consultations.authoring.drafts import check_draft_length, guesses_of, parse_parts, preview_parts, read_upload
+from consultations.authoring.drafts import (
+    check_draft_length,
+    guesses_of,
+    parse_parts,
+    preview_contents,
+    preview_parts,
+    read_upload,
+)
 from consultations.authoring.forms import NewConsultationForm
 from consultations.authoring.services import Contact, FieldError, Part, check_slug, create_draft, suggest_slug
 from consultations.original_files import Upload
@@ -117,7 +124,8 @@ def attach_error(form, error: ConsultationError) -> None:
 
 
 def _render_new(form, status=200, preview=None, guesses=None):
-    return render_template("authoring/new.html", form=form, preview=preview, guesses=guesses or []), status
+    return render_template("authoring/new.html", form=form, preview=preview, guesses=guesses or [],
+                           contents_parts=preview_contents(preview or [])), status
 
 
 @bp.route("/manage/consultations/new", methods=["GET", "POST"])

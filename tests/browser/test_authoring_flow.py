@@ -137,6 +137,7 @@ def test_official_runs_a_consultation_from_start_to_finish(browser, page, live_s
     expect(reviewer.get_by_role("heading", level=1)).to_have_text("Järjestöavustusten periaatteet 2027")
     expect(reviewer.get_by_role("heading", name="2 Rahoitus", exact=True)).to_be_visible()
     expect(reviewer.locator(".invited")).to_contain_text("Eläkeläiset ry")
+    expect(reviewer.locator("nav.toc")).to_contain_text("Liite: aikataulu")  # the contents, as on the public page
     _check(reviewer, "the preview link", "preview-link")
     assert reviewer.goto(f"/consultations/{slug}/").status == 404  # only through the link
     reviewer.context.close()

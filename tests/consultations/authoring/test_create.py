@@ -157,3 +157,13 @@ def test_the_public_page_shows_who_may_comment_the_diary_number_and_the_contact_
     contacts = html.split("Lisätietoja antaa")[1].split("</ul>")[0]
     assert "Maija Meikäläinen, erityisasiantuntija" in contacts and 'href="mailto:maija@example.org"' in contacts
     assert "040 123 4567" in contacts and "Pekka" in contacts
+
+
+def test_the_preview_has_the_table_of_contents_of_the_public_page(client, official):
+    data = new_form(csrf_from(client, NEW), organizer="hva", action="preview",
+                    **{"parts-1-title": "Liite", "parts-1-source": "# Aikataulu\n\nKevät.\n"})
+    html = client.post(NEW, data=data).get_data(as_text=True)
+    contents = html.split('<nav class="toc"')[1].split("</nav>")[0]
+    assert 'href="#doc-preview-1">Periaatteet</a>' in contents and 'href="#doc-preview-2">Liite</a>' in contents
+    assert 'href="#preview-2-1">2 Aikataulu</a>' in contents
+    assert 'id="doc-preview-2"' in html and 'id="preview-2-1"' in html  # where the links lead

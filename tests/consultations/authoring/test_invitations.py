@@ -114,3 +114,18 @@ def test_the_reminder_comes_the_configured_number_of_days_before_closing(app, ma
         assert app.test_cli_runner().invoke(args=["outbox", "send"]).exit_code == 0
     assert len(messages("invitation_reminder")) == reminded
     assert len(messages("invitation_opened")) == 1
+
+
+def test_an_organization_that_was_not_invited_may_still_comment(client, login_as, make_consultation, make_org,
+                                                                make_user, authority):
+    consultation = make_consultation(status="open", organizer=authority, slug="avoin")
+    invited, other = make_org(slug="kutsuttu"), make_org(slug="muu")
+    db.session.add(Invitation(consultation_id=consultation.id, organization_id=invited.id))
+    db.session.commit()
+    login_as(make_user(orgs=[other]))
+    url = "/consultations/avoin/comments/"
+    response = client.post(url, data={"csrf_token": csrf_from(client, "/consultations/avoin/"), "body": "Lausuntomme.",
+                                      "organization": "muu", "paragraph": ""})
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    from comments.models import Comment
+    assert [c.organization_id for c in db.session.scalars(select(Comment))] == [other.id]
