@@ -48,7 +48,7 @@ OPEN_COMMENTS = [
      "Kylillä yhdistys on usein ainoa toimija, joka järjestää kohtaamisia. Ehdotamme, että periaatteisiin lisätään maininta haja-asutusalueista."),
     ("nuoret@kuulo.example", "nuorten-tuki", "2.1",
      "Neuvottelukuntaan tarvitaan myös nuorten edustus. Voisiko paikan varata nuorisojärjestöille?"),
-    ("edustaja@kuulo.example", "rantakulma", "2.5",
+    ("edustaja@kuulo.example", "rantakulma", "2.3.2",
      "Maksuttomat tilat ovat kyläyhdistyksille tärkeitä. Toivomme, että sama koskee myös koulujen tiloja iltaisin."),
     ("edustaja@kuulo.example", "omaishoitajat", None,
      "Kokonaisuutena luonnos on selkeä. Toivomme, että seurannasta raportoidaan myös yhdistysten omissa tilaisuuksissa, ei vain verkkosivuilla."),
