@@ -11,22 +11,29 @@ from openpyxl import load_workbook
 from app.extensions import db
 from comments.responses.summary import publish_summary
 from consultations.importer import parse_text
-from consultations.services import add_version
+from consultations.services import add_version, publish_version
 from tests.conftest import DRAFT
 
 MARKER = "Salaattijuhlaluonnos"  # only in the unpublished version's text
 NOTE_MARKER = "Kesken-muistio"  # only in its change note
 
-PUBLIC_URLS = (
-    "/consultations/{slug}/",
-    "/consultations/{slug}/comments/",
-    "/consultations/{slug}/versions/",
+# Every page and document that shows the current version's text or its change note, with
+# what it shows once version 2 is published; before that, none may show it.
+SHOWN_ONCE_PUBLISHED = {
+    "/consultations/{slug}/": (MARKER,),
+    "/consultations/{slug}/comments/": (MARKER,),
+    "/consultations/{slug}/versions/": (NOTE_MARKER,),
+    "/consultations/{slug}/summary": (MARKER,),
+    "/api/v1/consultations/{slug}/paragraphs": (MARKER,),
+}
+# These carry no text of a later version even once it is published (version 1's own page,
+# comments, the summary's text, the consultation's fields), so they have no case above;
+# one that starts to carry it fails test_the_cases_are_real and must get a case.
+WITHOUT_VERSION_TEXT = (
     "/consultations/{slug}/versions/1/",
-    "/consultations/{slug}/summary",
     "/consultations/{slug}/export.csv",
     "/consultations/{slug}/export.json",
     "/api/v1/consultations/{slug}",
-    "/api/v1/consultations/{slug}/paragraphs",
     "/api/v1/consultations/{slug}/comments",
     "/api/v1/consultations/{slug}/summary",
 )
@@ -52,15 +59,31 @@ def _xlsx_text(data: bytes) -> str:
 @pytest.mark.parametrize("role", ["anonymous", "member", "official_b"])
 def test_unpublished_version_is_nowhere_public(unpublished, client_as, role):
     client = client_as(unpublished, role)
-    for url in PUBLIC_URLS:
+    for url in SHOWN_ONCE_PUBLISHED:
         response = client.get(url.format(slug=unpublished.slug))
         assert response.status_code == 200, url
         body = response.get_data(as_text=True)
         assert MARKER not in body and NOTE_MARKER not in body, url
-    xlsx = client.get(f"/consultations/{unpublished.slug}/export.xlsx")
-    assert xlsx.status_code == 200
-    assert MARKER not in _xlsx_text(xlsx.data)
     assert client.get(f"/consultations/{unpublished.slug}/versions/2/").status_code == 404
+
+
+def test_the_cases_are_real(unpublished, client_as):
+    """Once published, version 2 shows where the cases above look for it, and nowhere else."""
+    publish_version(unpublished.consultation.documents[0].versions[-1])
+    db.session.commit()
+    client = client_as(unpublished, "anonymous")
+    for url, markers in SHOWN_ONCE_PUBLISHED.items():
+        body = client.get(url.format(slug=unpublished.slug)).get_data(as_text=True)
+        assert all(marker in body for marker in markers), f"{url} does not show version 2 once published"
+    body = client.get(f"/consultations/{unpublished.slug}/versions/2/").get_data(as_text=True)
+    assert MARKER in body and NOTE_MARKER in body
+    for url in WITHOUT_VERSION_TEXT:
+        response = client.get(url.format(slug=unpublished.slug))
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        assert MARKER not in body and NOTE_MARKER not in body, f"{url} carries version text: give it a case"
+    xlsx = client.get(f"/consultations/{unpublished.slug}/export.xlsx")
+    assert xlsx.status_code == 200 and MARKER not in _xlsx_text(xlsx.data)
 
 
 def test_organizers_official_still_sees_it_on_the_management_page(unpublished, client_as):
