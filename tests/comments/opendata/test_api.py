@@ -70,7 +70,8 @@ def test_paragraphs_paginated(world, client_as):
     assert last["next"] is None
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=abc", "per_page=0", "per_page=101", "page=-1", "page=1e3"])
+@pytest.mark.parametrize("query", ["page=0", "page=abc", "per_page=0", "per_page=101", "page=-1", "page=1e3",
+                                   "page=%C2%B9", "per_page=%D9%A3"])
 def test_bad_paging_is_400_json(world, client_as, query):
     response = client_as(world, "anonymous").get(f"{API}/consultations/{world.slug}/comments?{query}")
     assert response.status_code == 400
