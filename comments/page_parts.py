@@ -26,12 +26,10 @@ from consultations.deadline import time_left
 from consultations.models import Consultation, Document, DocumentVersion
 
 
-def _stamp_statement():
-    """The stamp's query, built once per process with the consultation as a parameter: a
-    reader's page is sent from the cache after this query, so even building and keying the
-    statement counted (issue 15 §4). Every part is read from an index of `comment`."""
-    cid = bindparam("consultation_id")
-    of_comments = Comment.consultation_id == cid
+def _stamp_columns(consultation_id) -> list:
+    """The stamp's parts for the consultation `consultation_id` (a parameter, or the
+    consultation row of the query they are in), each read from an index of `comment`."""
+    of_comments = Comment.consultation_id == consultation_id
 
     def scalar(column, *where, join=None):
         query = select(column)
@@ -39,19 +37,27 @@ def _stamp_statement():
             query = query.join(*join)
         return query.where(*where).scalar_subquery()
 
-    return select(
+    return [
         scalar(func.max(Comment.id), of_comments),
         scalar(func.max(Comment.edited_at), of_comments),
         scalar(func.max(Comment.hidden_at), of_comments),
         scalar(func.count(), of_comments, Comment.visible()),
         scalar(func.count(), of_comments, Comment.pending_review.is_(True)),
-        scalar(func.count(DocumentVersion.published_at), Document.consultation_id == cid,
+        scalar(func.count(DocumentVersion.published_at), Document.consultation_id == consultation_id,
                join=(Document, Document.id == DocumentVersion.document_id)),
-        scalar(func.max(ConsultationChange.id), ConsultationChange.consultation_id == cid),
-    )
+    ]
 
 
-_STAMP = _stamp_statement()
+# Built once per process: a reader's page is sent from the cache after one of these, so
+# even building and keying the statement counted (issue 15 §4).
+_STAMP = select(*_stamp_columns(bindparam("consultation_id")))
+_WITH_STAMP = select(Consultation, *_stamp_columns(Consultation.id)).where(Consultation.slug == bindparam("slug"))
+
+
+def _own(consultation: Consultation) -> tuple:
+    return (consultation.title, consultation.description, consultation.opens_at, consultation.closes_at,
+            consultation.published, consultation.summary_published_at, consultation.language,
+            consultation.commenters, consultation.status)
 
 
 def discussion_stamp(consultation: Consultation) -> tuple:
@@ -59,11 +65,16 @@ def discussion_stamp(consultation: Consultation) -> tuple:
     ever hard-deleted, so a new comment always raises the highest id; hiding sets
     `hidden_at` and lowers the visible count, restoring raises it, a moderator's decision
     on a comment held for review changes the held count."""
-    row = db.session.execute(_STAMP, {"consultation_id": consultation.id}).one()
-    own = (consultation.title, consultation.description, consultation.opens_at, consultation.closes_at,
-           consultation.published, consultation.summary_published_at, consultation.language,
-           consultation.commenters, consultation.status, time_left(consultation))
-    return tuple(row) + own
+    return tuple(db.session.execute(_STAMP, {"consultation_id": consultation.id}).one()) + _own(consultation)
+
+
+def with_stamp(slug: str) -> tuple[Consultation | None, tuple | None]:
+    """The consultation of `slug` and its discussion_stamp, in one query (a reader's page
+    from the cache needs no other)."""
+    row = db.session.execute(_WITH_STAMP, {"slug": slug}).first()
+    if row is None:
+        return None, None
+    return row[0], tuple(row[1:]) + _own(row[0])
 
 
 def cached(consultation: Consultation, kind: str, build: Callable[[], str], stamp: tuple) -> bytes:

@@ -13,7 +13,7 @@ from comments.forms import CommentForm, EditCommentForm
 from comments.http_caching import conditional
 from comments.list_order import SORTS, BadListParameter, parse_cursor, parse_sort
 from comments.models import Comment
-from comments.page_parts import cached, compose, discussion_stamp, for_readers, insert_at, marker
+from comments.page_parts import cached, compose, discussion_stamp, for_readers, insert_at, marker, with_stamp
 from comments.queries import (
     WHOLE_DRAFT,
     load_comment,
@@ -47,6 +47,14 @@ def _consultation_or_404(slug: str) -> Consultation:
     return consultation
 
 
+def _discussion_or_404(slug: str) -> tuple[Consultation, tuple]:
+    """The consultation and its discussion stamp, in one query."""
+    consultation, stamp = with_stamp(slug)
+    if consultation is None or not consultation.is_visible_to(current_user):
+        abort(404)
+    return consultation, stamp
+
+
 def _comment_form(anchor: str | None = None) -> CommentForm:
     # A reader is shown no form, so no CSRF token: making one would start a session and
     # set a cookie on every page a reader opens (issue 15 §5). CSRFProtect still checks
@@ -73,8 +81,7 @@ def _for_display(form: CommentForm, consultation: Consultation, show_paragraph: 
 
 @bp.get("/consultations/<slug>/")
 def consultation(slug: str):
-    consultation = _consultation_or_404(slug)
-    stamp = discussion_stamp(consultation)
+    consultation, stamp = _discussion_or_404(slug)
     return conditional(consultation, stamp, lambda: _consultation_page(
         consultation, _for_display(_comment_form(), consultation), request.args.get("open", ""), stamp=stamp))
 
@@ -148,18 +155,18 @@ def _order():
 @bp.route("/consultations/<slug>/comments/", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def comment_list(slug: str):
-    consultation = _consultation_or_404(slug)
     scope = _scope()
     org_slug = request.args.get("organization") or None
     if request.method == "GET":
         # A reader's page may come whole from the cache (comments/http_caching.py): what
         # only its rendering needs (the paragraph, the form) is loaded inside.
+        consultation, stamp = _discussion_or_404(slug)
         sort, after = _order()
-        stamp = discussion_stamp(consultation)
         if request.args.get("fragment") == "1":
             return conditional(consultation, stamp, lambda: _threads(consultation, scope, org_slug, sort, after, stamp))
         return conditional(consultation, stamp, lambda: _list_page(
             consultation, _comment_form(scope), scope, org_slug, sort, after, stamp, 200))
+    consultation = _consultation_or_404(slug)
     _paragraph_or_404(consultation, scope)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
