@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from functools import lru_cache
 
@@ -68,10 +68,27 @@ POSTGRES_SCHEMA = f"kuulo_test_{os.getpid()}"
 POSTGRES_SESSION_URL = schema_url(POSTGRES_SCHEMA)
 
 
+_session_schema = ExitStack()
+_session_schema_holders = 0
+
+
 @pytest.fixture(scope="session")
 def postgres_schema():
-    with own_postgres_schema("kuulo_test"):
+    """The session's schema, made by the first holder and dropped after the last.
+
+    tests/input/conftest.py imports this fixture, so pytest keeps two session fixtures of
+    this name; made by each, the second emptied the schema under the first (its tests then
+    failed with "relation ... does not exist")."""
+    global _session_schema_holders
+    if _session_schema_holders == 0:
+        _session_schema.enter_context(own_postgres_schema("kuulo_test"))
+    _session_schema_holders += 1
+    try:
         yield POSTGRES_SCHEMA
+    finally:
+        _session_schema_holders -= 1
+        if _session_schema_holders == 0:
+            _session_schema.close()
 
 
 def require_postgres() -> None:
