@@ -6,6 +6,7 @@ the world it runs in comes from tests/comments/responses/conftest.py."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -66,6 +67,11 @@ def test_consultation_page_with_heat_strip_has_no_axe_violations(page, live_serv
     expect(page.locator("#heat-strip svg")).to_be_visible()
     _open_all_details(page)
     assert_no_axe_violations(page, "the consultation page with the heat strip")
+    # A column of the strip leads to its paragraph when clicked (issue 15 §6).
+    column = page.locator("#heat-strip svg a").first
+    anchor = column.get_attribute("href")
+    column.click()
+    expect(page).to_have_url(re.compile(re.escape(anchor) + "$"))
 
 
 def test_forced_colours_keep_the_charts_visible(page, live_server, world, client_as):

@@ -49,9 +49,15 @@ def test_heat_strip_beside_the_draft(world, client_as):
     html = client_as(world, "anonymous").get(f"/consultations/{world.slug}/").get_data(as_text=True)
     strip = html[html.index('id="heat-strip"'):]
     strip = strip[: strip.index("</figure>")]
-    assert 'class="heat-strip" role="img" aria-labelledby="heat-strip-caption"' in strip
+    assert 'class="heat-strip" role="group" aria-labelledby="heat-strip-caption"' in strip
     assert strip.count("<rect") == 1 + 2  # the baseline and two commented paragraphs
     assert 'fill="currentColor"' in strip
+    # Each commented paragraph's column links to the paragraph (issue 15 §6), for the
+    # pointer only: the table below carries the same links for the keyboard.
+    svg = strip[strip.index("<svg"): strip.index("</svg>")]
+    columns = re.findall(r'<a href="#([^"]+)" tabindex="-1" aria-hidden="true"><rect ', svg)
+    assert columns == [p.anchor for p in world.paragraphs if p.anchor in columns] and len(columns) == 2
+    assert world.paragraphs[1].anchor in columns
     # The table alternative lists commented paragraphs with counts and links.
     assert f'href="#{world.paragraphs[1].anchor}"' in strip
     assert re.search(r'<td class="number">1</td>', strip)
@@ -63,7 +69,8 @@ def test_hidden_comments_are_not_counted(world, client_as):
     strip = html[html.index('id="heat-strip"'):]
     strip = strip[: strip.index("</figure>")]
     # Paragraph 1.1 has one visible and one hidden comment: it counts one.
-    row = strip[strip.index(f'href="#{world.paragraphs[1].anchor}"'):]
+    table = strip[strip.index("<table"):]
+    row = table[table.index(f'href="#{world.paragraphs[1].anchor}"'):]
     assert '<td class="number">1</td>' in row[: row.index("</tr>")]
     assert HIDDEN_TEXT not in html
 
