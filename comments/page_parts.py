@@ -45,6 +45,7 @@ def _stamp_columns(consultation_id) -> list:
         scalar(func.count(), of_comments, Comment.pending_review.is_(True)),
         scalar(func.count(DocumentVersion.published_at), Document.consultation_id == consultation_id,
                join=(Document, Document.id == DocumentVersion.document_id)),
+        scalar(func.max(ConsultationChange.id), ConsultationChange.consultation_id == consultation_id),
     ]
 
 
@@ -57,7 +58,7 @@ _WITH_STAMP = select(Consultation, *_stamp_columns(Consultation.id)).where(Consu
 def _own(consultation: Consultation) -> tuple:
     return (consultation.title, consultation.description, consultation.opens_at, consultation.closes_at,
             consultation.published, consultation.summary_published_at, consultation.language,
-            consultation.commenters, consultation.status)
+            consultation.commenters, consultation.status, time_left(consultation))
 
 
 def discussion_stamp(consultation: Consultation) -> tuple:
