@@ -46,8 +46,11 @@ demo: db ## load the demo data (safe to run again)
 run: demo ## serve the demo site on http://127.0.0.1:5000 (make run PORT=5001 HOST=...)
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: translations $(DEV_INSTALLED) ## run the test suite (PYTEST_ARGS="tests/search -x")
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+# Two worker processes (pytest-xdist), a test file each at a time: the machine's two cores.
+# `make test TEST_WORKERS=0` runs in this one process (a debugger, a print to read).
+TEST_WORKERS = 2
+test: translations $(DEV_INSTALLED) ## run the test suite (PYTEST_ARGS="tests/search -x", TEST_WORKERS=0 for one process)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Starts the local cluster where Debian's pg_ctlcluster exists; elsewhere point
 # KUULO_TEST_POSTGRES_URL at a server of your own.
