@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import docx
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from app.auth.services import create_user
 from app.extensions import db
@@ -35,6 +35,7 @@ from app.markup import render_comment
 from app.models import Membership, Organization, User
 from app.outbox import OutboxMessage
 from app.timeutil import utcnow
+from bench.queries import counted_queries
 from comments.models import Comment
 from consultations.authoring.models import Invitation
 from consultations.models import Consultation
@@ -88,23 +89,16 @@ def _login(client, email: str) -> None:
 
 def _timed_get(app, client, url: str, rounds: int) -> tuple[float, int]:
     client.get(url)
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
-
     times = []
     for n in range(rounds):
-        with app.app_context():
-            if n == 0:
-                event.listen(db.engine, "before_cursor_execute", count)
+        with app.app_context(), counted_queries(n == 0) as statements:
             start = time.perf_counter()
             response = client.get(url)
             times.append(time.perf_counter() - start)
-            if n == 0:
-                event.remove(db.engine, "before_cursor_execute", count)
+        if n == 0:
+            queries = len(statements)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times), len(statements)
+    return statistics.median(times), queries
 
 
 def _docx(paragraphs: int) -> bytes:

@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench import discussion  # noqa: E402
+from bench.queries import counted_queries  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.page_parts import discussion_stamp  # noqa: E402
-from config import TestConfig  # noqa: E402
 from consultations.models import Consultation  # noqa: E402
-from pages import PARAGRAPHS, COMMENTS, build, sentence  # noqa: E402  (bench/pages.py)
+from pages import PARAGRAPHS, COMMENTS, bench_site  # noqa: E402  (bench/pages.py)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "31"))
 STAMP_INDEXES = ("ix_comment_consultation_hidden", "ix_comment_consultation_visibility")
@@ -54,13 +50,8 @@ def timed_pair(client, url: str, etag: str) -> tuple[float, float]:
 
 
 def queries_of(client, url: str, headers: dict) -> int:
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted_queries() as statements:
         client.get(url, headers=headers).get_data()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     return len(statements)
 
 
@@ -99,15 +90,7 @@ def urls(app) -> list[str]:
 
 
 def main() -> None:
-    rng = random.Random(2026)
-    tmp = Path(tempfile.mkdtemp())
-    settings = TestConfig()
-    settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/bench.sqlite"
-    app = create_app(settings)
-    with app.app_context():
-        db.create_all()
-        build(rng)
-        discussion.build_open(rng, sentence, PARAGRAPHS, COMMENTS)
+    app, _ = bench_site()
     client = app.test_client(use_cookies=False)
     results = {"paragraphs": PARAGRAPHS, "comments": COMMENTS, "rounds": ROUNDS, "pages": {}}
     for url in urls(app):

@@ -12,13 +12,14 @@ import statistics
 import time
 from datetime import timedelta
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.markup import render_comment
 from app.models import Membership, Organization, User
 from app.timeutil import utcnow
+from bench.queries import counted_queries
 from comments.models import Comment
 from consultations.services import add_document, create_consultation
 
@@ -87,22 +88,16 @@ def _post_times(client, slug: str, anchor: str, token: str, rounds: int) -> tupl
     data = {"body": "Lisähuomio kappaleeseen.", "paragraph": anchor, "organization": "yhdistys-0",
             "csrf_token": token}
     assert client.post(url, data=data).status_code == 302  # warm-up
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
-
     times = []
     for n in range(rounds):
+        with counted_queries(n == 0) as statements:
+            start = time.perf_counter()
+            response = client.post(url, data=data)
+            times.append(time.perf_counter() - start)
         if n == 0:
-            event.listen(db.engine, "before_cursor_execute", count)
-        start = time.perf_counter()
-        response = client.post(url, data=data)
-        times.append(time.perf_counter() - start)
-        if n == 0:
-            event.remove(db.engine, "before_cursor_execute", count)
+            queries = len(statements)
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return times, len(statements)
+    return times, queries
 
 
 def _alternating(client, url: str, file_url: str, rounds: int) -> tuple[list[float], list[float]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import send_file  # noqa: E402
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -32,6 +32,7 @@ from app.markup import render_comment  # noqa: E402
 from app.models import Organization, User  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 from bench import discussion  # noqa: E402
+from bench.queries import counted_queries  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.responses.official import DECISIONS, OfficialResponse  # noqa: E402
 from comments.responses.summary import publish_summary  # noqa: E402
@@ -100,41 +101,42 @@ def timed(client, url: str, rounds: int) -> tuple[list[float], int, int, float]:
     start = time.perf_counter()
     client.get(url).get_data()
     cold = time.perf_counter() - start
-    statements: list[str] = []
-
-    def count(*args):
-        statements.append(args[2])
-
     times = []
     for n in range(rounds):
+        with counted_queries(n == 0) as statements:
+            start = time.perf_counter()
+            response = client.get(url)
+            body = response.get_data()
+            times.append(time.perf_counter() - start)
         if n == 0:
-            event.listen(db.engine, "before_cursor_execute", count)
-        start = time.perf_counter()
-        response = client.get(url)
-        body = response.get_data()
-        times.append(time.perf_counter() - start)
-        if n == 0:
-            event.remove(db.engine, "before_cursor_execute", count)
+            queries = len(statements)
         assert response.status_code == 200, url
-    return times, len(statements), len(body), cold
+    return times, queries, len(body), cold
 
 
-def main() -> None:
+def bench_site() -> tuple:
+    """The app on a fresh SQLite file in a temporary folder, with the closed consultation
+    of build() and the open one of bench/discussion.py: (app, folder)."""
     rng = random.Random(2026)
     tmp = Path(tempfile.mkdtemp())
     settings = TestConfig()
     settings.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/bench.sqlite"
     app = create_app(settings)
+    with app.app_context():
+        db.create_all()
+        build(rng)
+        discussion.build_open(rng, sentence, PARAGRAPHS, COMMENTS)
+    return app, tmp
+
+
+def main() -> None:
+    app, tmp = bench_site()
 
     @app.get("/_bench/file/<name>")
     def _file(name):
         return send_file(tmp / name, as_attachment=True, download_name=name)
 
     results = {"paragraphs": PARAGRAPHS, "comments": COMMENTS, "rounds": ROUNDS, "pages": {}}
-    with app.app_context():
-        db.create_all()
-        build(rng)
-        discussion.build_open(rng, sentence, PARAGRAPHS, COMMENTS)
     client = app.test_client()
     for url in URLS:
         with app.app_context():
