@@ -123,21 +123,31 @@ def last_id() -> int | None:
         return session.scalar(select(PendingIndexChange.id).order_by(PendingIndexChange.id.desc()).limit(1))
 
 
+HANDOVER_ROUNDS = 5
+
+
 def apply_after_commit() -> None:
-    """Apply what waits, waiting at most SEARCH_INDEX_WAIT_SECONDS; on failure leave it."""
+    """Apply what waits, waiting at most SEARCH_INDEX_WAIT_SECONDS; on failure leave it.
+
+    A request that gave up because this writer held the lock has committed its row and
+    gone: the writer looks again once it is done and applies what arrived meanwhile (a few
+    rounds at most, none after a full batch), so the backlog is marked cleared only when
+    the outbox is empty."""
     engine = current_app.extensions.get("kuulo_search")
     if engine is None:
         return
+    wait = current_app.config["SEARCH_INDEX_WAIT_SECONDS"]
     try:
-        applied = drain(engine, wait=current_app.config["SEARCH_INDEX_WAIT_SECONDS"])
+        for _round in range(HANDOVER_ROUNDS):
+            applied = drain(engine, wait=wait)
+            if not has_pending():
+                _backlog().cleared()
+                return
+            if applied >= BATCH:  # a bulk change: the next request goes on with it
+                break
     except Exception as error:  # the commit stands; the rows wait for the next try
         log.warning("search index not updated yet (%s: %s); will retry", type(error).__name__, error)
-        _backlog().left()
-        return
-    if applied >= BATCH:
-        _backlog().left()
-    else:
-        _backlog().cleared()
+    _backlog().left()
 
 
 def retry_if_due() -> None:
