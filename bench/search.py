@@ -111,6 +111,28 @@ def timed_engine_queries(engine, texts, queries, now, kind: str = "") -> list[fl
     return samples
 
 
+RANK_LIMITS = (500, 1000, 1500, 2000, 3000)
+
+
+def rank_limit_sweep(engine, texts, singles, now) -> dict[str, dict]:
+    """PostgreSQL only: the single-word queries again with each exact-ranking limit, in the
+    same run, so the limit can be chosen against the p95 target on this machine."""
+    from search import postgres_engine
+
+    chosen, sweep = postgres_engine.RANK_EXACTLY_UP_TO, {}
+    try:
+        for limit in RANK_LIMITS:
+            postgres_engine.RANK_EXACTLY_UP_TO = limit
+            before = APPROXIMATE.get("sweep", 0)
+            sweep[str(limit)] = {**percentiles(timed_engine_queries(engine, texts, singles, now, "sweep")),
+                                 "approximate": APPROXIMATE.get("sweep", 0) - before}
+            print("rank limit", limit, sweep[str(limit)], flush=True)
+    finally:
+        postgres_engine.RANK_EXACTLY_UP_TO = chosen
+        APPROXIMATE.pop("sweep", None)
+    return sweep
+
+
 def sqlite_yardsticks(documents, singles, directory) -> tuple[list[float], list[float]]:
     """LIKE '%word%' and bare FTS5, each with top 10, a highlight and org/year facet counts."""
     connection = sqlite3.connect(os.path.join(directory, "yardstick.sqlite"))
@@ -187,6 +209,7 @@ def main() -> None:
 
         query_ms = {name: percentiles(timed_engine_queries(engine, texts, qs, now, name)) for name, qs in queries.items()}
         print("queries", query_ms, flush=True)
+        sweep = rank_limit_sweep(engine, texts, queries["single"], now) if engine.name == "postgres" else None
 
         add_ms = []
         last = documents[-1]
@@ -221,6 +244,8 @@ def main() -> None:
         "analyzer": analysis.VOIKKO.backend,
         "approximate_order_queries": APPROXIMATE,
     }
+    if sweep:
+        result["single_ms_by_rank_limit"] = sweep
     result["targets"] = targets(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
