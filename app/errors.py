@@ -19,7 +19,8 @@ MESSAGES = {
 
 
 def _render(code: int, message=None):
-    text = message or MESSAGES.get(code, MESSAGES[500])
+    # A status without words of its own gets its class's: a 4xx is the request's fault.
+    text = message or MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
     return render_template("errors/error.html", code=code, message=text), code
 
 

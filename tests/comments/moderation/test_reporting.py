@@ -72,6 +72,8 @@ def test_anonymous_report_is_stored_with_a_hashed_reporter_key(app, world):
     assert t(app, "Thank you for your report") in page
     # The anonymous reporter is not promised a message: there is no address to send it to.
     assert t(app, "You will get a message when the report has been handled.") not in page
+    # Nor told that their report can hide the comment: only signed-in reporters count.
+    assert "kirjautunut käyttäjä ilmiantaa" in page
 
     [report] = reports_of(world.comment.id)
     assert report.status == "open"

@@ -14,6 +14,7 @@ from app.extensions import db
 from consultations.attachments import content_disposition, detect_type, safe_filename
 from consultations.models import Attachment
 from tests.comments.responses.conftest import token
+from tests.conftest import in_finnish
 from tests.zip_bombs import MiB, claiming_size, peak_memory, write_spaces
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -275,3 +276,20 @@ def test_attachment_under_another_consultation_is_404(world, client_as, make_con
     anonymous = client_as(world, "anonymous")
     assert anonymous.get(f"/consultations/{other.slug}/attachments/{attachment.id}").status_code == 404
     assert anonymous.get(f"/consultations/{world.slug}/attachments/999").status_code == 404
+
+
+def test_a_range_past_the_end_is_416_in_the_clients_words(world, client_as):
+    """Any client may send Range; a range past the file's end is the client's error (416),
+    and the page must not say the fault was ours (it once showed the 500 wording)."""
+    assert _upload(client_as(world, "official"), world, "Liite.pdf", PDF).status_code == 303
+    [attachment] = _attachments()
+    url = f"/consultations/{world.slug}/attachments/{attachment.id}"
+    client = client_as(world, "anonymous", lang="fi")
+    partial = client.get(url, headers={"Range": "bytes=0-3"})
+    assert (partial.status_code, partial.get_data()) == (206, PDF[:4])
+    beyond = client.get(url, headers={"Range": "bytes=999999-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Range"] == f"bytes */{len(PDF)}"
+    page = beyond.get_data(as_text=True)
+    assert in_finnish("Something went wrong on our side. The error has been logged.") not in page
+    assert in_finnish("The request could not be understood.") in page
