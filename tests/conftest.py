@@ -196,18 +196,28 @@ def make_consultation(app, make_org):
     return factory
 
 
+def post_while_open(consultation, author, organization=None, body="Hyvä luonnos.", anchor="", parent=None):
+    """Posted through the real service, not committed. A consultation that is not open now
+    is opened for the moment and its dates put back (a comment on a closed consultation was
+    written before the deadline); an open one is left untouched, so that the commit indexes
+    the comment alone, not the whole consultation again."""
+    org_slug = organization.slug if organization else ""
+    if consultation.is_open:
+        return post_comment(consultation, author, body, anchor, org_slug, parent)
+    opens, closes = consultation.opens_at, consultation.closes_at
+    now = utcnow()
+    consultation.opens_at, consultation.closes_at = now - timedelta(days=1), now + timedelta(days=1)
+    comment = post_comment(consultation, author, body, anchor, org_slug, parent)
+    consultation.opens_at, consultation.closes_at = opens, closes
+    return comment
+
+
 @pytest.fixture
 def make_comment(app):
-    """Posts through the real service while the consultation is open, then restores its dates."""
+    """Posts through the real service (see post_while_open) and commits."""
 
     def factory(consultation, author, organization=None, body="Hyvä luonnos.", anchor="", parent=None):
-        opens, closes = consultation.opens_at, consultation.closes_at
-        now = utcnow()
-        consultation.opens_at, consultation.closes_at = now - timedelta(days=1), now + timedelta(days=1)
-        comment = post_comment(
-            consultation, author, body, anchor, organization.slug if organization else "", parent
-        )
-        consultation.opens_at, consultation.closes_at = opens, closes
+        comment = post_while_open(consultation, author, organization, body, anchor, parent)
         db.session.commit()
         return comment
 

@@ -21,9 +21,8 @@ from app.auth.services import create_user
 from app.extensions import db
 from app.organizations import create_organization
 from app.timeutil import utcnow
-from comments.services import post_comment
 from consultations.services import add_document, create_consultation
-from tests.conftest import DRAFT, PASSWORD, paragraphs_of
+from tests.conftest import DRAFT, PASSWORD, paragraphs_of, post_while_open
 
 ROLES = ("member", "member_b", "official", "official_2", "official_b", "admin")
 FIRST_TEXT = "Yleinen huomio koko luonnoksesta."  # comments[0]: member for association A, general
@@ -56,15 +55,13 @@ class World:
     draft_comment_id: int = 0
 
 
-def comment_on(consultation, author, organization, body, anchor="", parent=None):
-    """Posted through the real service while the consultation is open; its dates are then
-    put back (a comment on a closed consultation was written before the deadline)."""
-    opens, closes = consultation.opens_at, consultation.closes_at
-    now = utcnow()
-    consultation.opens_at, consultation.closes_at = now - timedelta(days=1), now + timedelta(days=1)
-    comment = post_comment(consultation, author, body, anchor, organization.slug if organization else "", parent)
-    consultation.opens_at, consultation.closes_at = opens, closes
-    db.session.commit()
+def comment_on(consultation, author, organization, body, anchor="", parent=None, commit=True):
+    """Posted through the real service (tests.conftest.post_while_open). commit=False leaves
+    the commit to the caller, so a world's comments are one transaction (and one search
+    index write) instead of one each."""
+    comment = post_while_open(consultation, author, organization, body, anchor, parent)
+    if commit:
+        db.session.commit()
     return comment
 
 
@@ -105,11 +102,13 @@ def build_world(status: str = "closed", draft: bool = False) -> World:
     paragraphs = list(paragraphs_of(consultation))
     world = World(consultation, paragraphs, users, orgs)
     world.comments = [
-        comment_on(consultation, users["member"], org_a, FIRST_TEXT),
-        comment_on(consultation, users["member"], org_a, "Taustaa pitää täydentää, äläkä unohda öljyä.", paragraphs[1].anchor),
-        comment_on(consultation, users["member_b"], org_b, "Tavoitteet ovat hyvät.", paragraphs[2].anchor),
+        comment_on(consultation, users["member"], org_a, FIRST_TEXT, commit=False),
+        comment_on(consultation, users["member"], org_a, "Taustaa pitää täydentää, äläkä unohda öljyä.",
+                   paragraphs[1].anchor, commit=False),
+        comment_on(consultation, users["member_b"], org_b, "Tavoitteet ovat hyvät.", paragraphs[2].anchor, commit=False),
     ]
     world.hidden = comment_on(consultation, users["member_b"], org_b, HIDDEN_TEXT, paragraphs[1].anchor)
+    # Hidden after it was public (and indexed), as moderation hides.
     world.hidden.visibility, world.hidden.hide_reason, world.hidden.hidden_at = "hidden", "offensive", utcnow()
     db.session.commit()
     if draft:
