@@ -70,5 +70,16 @@ def format_number(value) -> str:
     return format_decimal(value)
 
 
+class LocalNumber:
+    """A number for a lazy message, written the reader's way when the message is shown
+    (10 000 in Finnish and Swedish, 10,000 in English): `_l("... %(n)s ...", n=LocalNumber(10000))`."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return format_number(self.value) if has_request_context() else str(self.value)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Helsinki")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import LocalNumber
 from app.markup import render_comment
 from app.models import Organization, User
 from app.timeutil import utcnow
@@ -42,7 +43,7 @@ def _check_body(body: str) -> str:
         raise CommentError(_l("Write a comment before sending."))
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if len(body) > limit:
-        raise CommentError(_l("The comment can be at most %(n)d characters long.", n=limit))
+        raise CommentError(_l("The comment can be at most %(n)s characters long.", n=LocalNumber(limit)))
     return body
 
 

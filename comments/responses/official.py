@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
+from app.i18n import LocalNumber
 from app.models import User
 from app.string_enums import one_of
 from app.timeutil import UTCDateTime, utcnow
@@ -116,7 +117,7 @@ def save_response(comment: Comment, official: User, decision: str, body: str, ex
         raise ResponseError(_l("Choose a decision."), "decision")
     body = (body or "").strip()
     if len(body) > RESPONSE_MAX_LENGTH:
-        raise ResponseError(_l("The response can be at most %(n)d characters long.", n=RESPONSE_MAX_LENGTH), "body")
+        raise ResponseError(_l("The response can be at most %(n)s characters long.", n=LocalNumber(RESPONSE_MAX_LENGTH)), "body")
     response = response_for(comment)
     if (response.version_id if response else 0) != expected_version:
         raise ResponseConflict()

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import LocalNumber
 from app.models import User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -54,7 +55,7 @@ def save_summary(consultation: Consultation, official: User, body: str, expected
         raise ResponseError(_l("The summary can be written only after the consultation has closed."))
     body = (body or "").strip()
     if len(body) > SUMMARY_MAX_LENGTH:
-        raise ResponseError(_l("The summary can be at most %(n)d characters long.", n=SUMMARY_MAX_LENGTH), "body")
+        raise ResponseError(_l("The summary can be at most %(n)s characters long.", n=LocalNumber(SUMMARY_MAX_LENGTH)), "body")
     summary = summary_of(consultation)
     if (summary.version_id if summary else 0) != expected_version:
         raise ResponseConflict()

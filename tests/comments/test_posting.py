@@ -293,7 +293,9 @@ def test_too_long_body_is_refused_and_the_limit_itself_accepted(app, client, log
     response = post_comment(client, consultation, too_long, "", org.slug)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert t("The comment can be at most %(n)d characters long.", n=limit) in html
+    assert limit == 10000
+    # The limit is written the Finnish way, 10 000 with a no-break space, not "10000".
+    assert t("The comment can be at most %(n)s characters long.", n="10\u00a0000") in html
     assert textarea_holds(html, too_long)
     assert comment_count() == before
     # Exactly at the limit is fine (surrounding whitespace does not count).
