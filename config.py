@@ -131,6 +131,9 @@ class ProductionConfig(Config):
         if not secret:
             raise RuntimeError("SECRET_KEY must be set in production")
         self.SECRET_KEY = secret
+        # Every link in a mail points here; the default (localhost) would send readers nowhere.
+        if not os.environ.get("PUBLIC_URL"):
+            raise RuntimeError("PUBLIC_URL must be set in production (the links in mails point to it)")
 
 
 def config_from_env():

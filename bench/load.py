@@ -99,6 +99,7 @@ class Server:
         self.scenario, self.workdir = scenario, workdir
         self.port = free_port()
         self.env = dict(os.environ, FLASK_APP="wsgi", KUULO_ENV="production", SECRET_KEY="bench-secret",
+                        PUBLIC_URL="http://127.0.0.1",
                         SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0", PYTHONPATH=str(ROOT),
                         SEARCH_INDEX_DIR=str(workdir / "index"), GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.env.pop("WERKZEUG_RUN_MAIN", None)

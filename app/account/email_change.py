@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.auth.services import AuthError
 from app.extensions import db
+from app.mail_links import mail_url
 from app.models import User
-from app.outbox import notify, notify_address
+from app.outbox import notify_address
 
 SALT = "kuulo-email-change"
 
@@ -57,7 +58,7 @@ def request_email_change(user: User, new_email: str) -> None:
         )
         return
     token = _serializer().dumps({"user": user.id, "old": user.email.lower(), "new": new_email})
-    link = url_for("account.email_confirm", token=token, _external=True)
+    link = mail_url("account.email_confirm", token=token)
     hours = _hours()
     notify_address(
         new_email, user.locale, "email_change",

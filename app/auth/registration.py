@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from app.mail_links import mail_url
 from app.models import User
 from app.outbox import notify, notify_address
 
@@ -39,7 +40,7 @@ def start_registration(email: str, display_name: str, locale: str) -> None:
     email = email.strip()
     existing = User.by_email(email)
     if existing is not None:
-        login_url = url_for("auth.login", _external=True)
+        login_url = mail_url("auth.login")
         notify(
             existing,
             "registration_existing",
@@ -53,7 +54,7 @@ def start_registration(email: str, display_name: str, locale: str) -> None:
         )
         return
     token = _serializer().dumps({"email": email, "name": display_name.strip(), "locale": locale})
-    link = url_for("auth.register_confirm", token=token, _external=True)
+    link = mail_url("auth.register_confirm", token=token)
     hours = _link_hours()
     notify_address(
         email,

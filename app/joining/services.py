@@ -2,13 +2,13 @@
 every outcome is told to the person by mail, every new request to those who decide."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.joining.models import MembershipRequest
+from app.mail_links import mail_url
 from app.models import ORGANIZATION_KINDS, Membership, Organization, User, valid_business_id
 from app.organizations import OrganizationError, create_organization, unique_slug
 from app.outbox import notify
@@ -149,7 +149,7 @@ def deciders(request: MembershipRequest) -> list[User]:
 
 
 def _tell_deciders(request: MembershipRequest) -> None:
-    link = url_for("joining.requests", _external=True)
+    link = mail_url("joining.requests")
     name, org = request.user.display_name, request.organization_name
     for decider in deciders(request):
         if request.kind == "join":
@@ -164,7 +164,7 @@ def _tell_deciders(request: MembershipRequest) -> None:
 
 def _tell_person(request: MembershipRequest) -> None:
     org, note = request.organization_name, request.decision_note
-    link = url_for("joining.mine", _external=True)
+    link = mail_url("joining.mine")
     if request.status == "approved":
         subject = lambda: _("You are now a member of %(org)s", org=org)  # noqa: E731
         body = lambda: _("Your request concerning %(org)s was approved. You can now comment on its "  # noqa: E731

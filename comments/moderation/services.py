@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.mail_links import mail_url
 from app.models import Membership, User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -199,10 +200,7 @@ def _resolve_reports(comment: Comment, official: User, outcome: str) -> None:
 
 
 def _permalink(comment: Comment) -> str:
-    try:
-        return url_for("comments.permalink", comment_id=comment.id, _external=True)
-    except RuntimeError:  # outside a request (CLI)
-        return f"/comments/{comment.id}"
+    return mail_url("comments.permalink", comment_id=comment.id)
 
 
 def _moderators_of(consultation: Consultation) -> list[User]:
@@ -223,10 +221,7 @@ def _tell_moderators(comment: Comment, report: Report) -> None:
     """One message per moderator per new report. The reporter's free text stays in the
     queue: a visitor's words are not mailed out under Kuulo's name."""
     title = comment.consultation.title
-    try:
-        queue = url_for("moderation.queue", _external=True)
-    except RuntimeError:  # outside a request (CLI)
-        queue = "/moderation/"
+    queue = mail_url("moderation.queue")
 
     def body():
         text = _(

@@ -6,7 +6,6 @@ who commented through the outbox. Services flush; the request commits.
 """
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.i18n import LocalNumber
+from app.mail_links import mail_url
 from app.models import User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -109,10 +109,7 @@ def _notify_commenters(consultation: Consultation) -> None:
         )
         .order_by(User.id)
     ).all()
-    try:
-        url = url_for("summary.show", slug=consultation.slug, _external=True)
-    except RuntimeError:  # outside a request (CLI)
-        url = f"/consultations/{consultation.slug}/summary"
+    url = mail_url("summary.show", slug=consultation.slug)
     title = consultation.title
     for author in authors:
         notify(

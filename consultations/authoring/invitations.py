@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.i18n import format_moment
+from app.mail_links import mail_url
 from app.models import Membership, Organization, User
 from app.outbox import add_producer, notify
 from app.timeutil import utcnow
@@ -68,10 +69,7 @@ def uninvite(consultation: Consultation, invitation: Invitation, user: User) -> 
 
 
 def _link(consultation: Consultation) -> str:
-    try:
-        return url_for("comments.consultation", slug=consultation.slug, _external=True)
-    except RuntimeError:  # outside a request (the CLI): the path, as other mails do
-        return f"/consultations/{consultation.slug}/"
+    return mail_url("comments.consultation", slug=consultation.slug)
 
 
 def _members(organization_ids: set[int]) -> dict[int, list[User]]:

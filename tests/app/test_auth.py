@@ -383,8 +383,20 @@ def test_session_cookie_is_httponly_and_samesite_lax(app, client, make_user):
         assert "samesite=lax" in cookie
 
 
+def test_production_needs_the_public_address(monkeypatch):
+    from config import ProductionConfig
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        ProductionConfig()
+    monkeypatch.setenv("PUBLIC_URL", "https://kuulo.example.fi")
+    assert ProductionConfig().SECRET_KEY == "x" * 32
+
+
 def test_production_cookie_is_secure(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_URL", "https://kuulo.example.fi")
     if "SESSION_COOKIE_SECURE" in __import__("os").environ:
         pytest.skip("SESSION_COOKIE_SECURE overridden in the environment")
     from config import ProductionConfig

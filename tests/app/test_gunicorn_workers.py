@@ -60,6 +60,7 @@ def serve_searches(tmp_path, schema_file, storage_uri: str, client_address: str)
         **os.environ,
         "KUULO_ENV": "production",
         "SECRET_KEY": "gunicorn-test-secret",
+        "PUBLIC_URL": "https://kuulo.example.fi",
         "DATABASE_URL": copy_schema(schema_file, tmp_path / "kuulo.sqlite"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -3,6 +3,7 @@ and the new password ends every session."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -109,3 +110,19 @@ def test_reset_without_csrf_token_is_400(app, client, make_user):
     user = make_user()
     assert client.post("/auth/reset-password", data={"email": user.email}).status_code == 400
     assert mails_to(user.email, "password_reset") == []
+
+
+def test_the_reset_link_goes_to_the_public_address_whatever_host_the_request_named(app, make_user):
+    """A visitor who asks for someone's reset link with a forged Host header must not get
+    the link mailed pointing at their own server (host header poisoning)."""
+    app.config["PUBLIC_URL"] = "https://kuulo.example.fi/palvelu"
+    user = make_user(email="kohde@example.org")
+    forged = {"Host": "hyokkaaja.example.com"}
+    client = app.test_client()
+    form = client.get("/auth/reset-password", headers=forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    response = client.post("/auth/reset-password", headers=forged, data={"email": user.email, "csrf_token": token})
+    assert response.status_code == 303
+    [message] = mails_to(user.email, "password_reset")
+    assert "hyokkaaja" not in message.body
+    assert "https://kuulo.example.fi/palvelu/auth/reset-password/" in message.body
