@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.auth.services import AuthError
 from app.extensions import db
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import User
 from app.outbox import notify_address
 
@@ -58,7 +58,7 @@ def request_email_change(user: User, new_email: str) -> None:
         )
         return
     token = _serializer().dumps({"user": user.id, "old": user.email.lower(), "new": new_email})
-    link = mail_url("account.email_confirm", token=token)
+    link = public_url("account.email_confirm", token=token)
     hours = _hours()
     notify_address(
         new_email, user.locale, "email_change",

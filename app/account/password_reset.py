@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from app.account.models import PasswordResetToken
 from app.auth.services import AuthError, end_all_sessions, password_problem
 from app.extensions import db
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -41,7 +41,7 @@ def request_password_reset(email: str) -> None:
     db.session.add(PasswordResetToken(
         user=user, token_hash=_hash(token), created_at=now, expires_at=now + timedelta(minutes=_minutes())
     ))
-    link = mail_url("account.reset_confirm", token=token)
+    link = public_url("account.reset_confirm", token=token)
     minutes = _minutes()
     notify(
         user,

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import User
 from app.outbox import notify, notify_address
 
@@ -40,7 +40,7 @@ def start_registration(email: str, display_name: str, locale: str) -> None:
     email = email.strip()
     existing = User.by_email(email)
     if existing is not None:
-        login_url = mail_url("auth.login")
+        login_url = public_url("auth.login")
         notify(
             existing,
             "registration_existing",
@@ -54,7 +54,7 @@ def start_registration(email: str, display_name: str, locale: str) -> None:
         )
         return
     token = _serializer().dumps({"email": email, "name": display_name.strip(), "locale": locale})
-    link = mail_url("auth.register_confirm", token=token)
+    link = public_url("auth.register_confirm", token=token)
     hours = _link_hours()
     notify_address(
         email,

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.joining.models import MembershipRequest
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import ORGANIZATION_KINDS, Membership, Organization, User, valid_business_id
 from app.organizations import OrganizationError, create_organization, unique_slug
 from app.outbox import notify
@@ -149,7 +149,7 @@ def deciders(request: MembershipRequest) -> list[User]:
 
 
 def _tell_deciders(request: MembershipRequest) -> None:
-    link = mail_url("joining.requests")
+    link = public_url("joining.requests")
     name, org = request.user.display_name, request.organization_name
     for decider in deciders(request):
         if request.kind == "join":
@@ -164,7 +164,7 @@ def _tell_deciders(request: MembershipRequest) -> None:
 
 def _tell_person(request: MembershipRequest) -> None:
     org, note = request.organization_name, request.decision_note
-    link = mail_url("joining.mine")
+    link = public_url("joining.mine")
     if request.status == "approved":
         subject = lambda: _("You are now a member of %(org)s", org=org)  # noqa: E731
         body = lambda: _("Your request concerning %(org)s was approved. You can now comment on its "  # noqa: E731

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import Membership, User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -200,7 +200,7 @@ def _resolve_reports(comment: Comment, official: User, outcome: str) -> None:
 
 
 def _permalink(comment: Comment) -> str:
-    return mail_url("comments.permalink", comment_id=comment.id)
+    return public_url("comments.permalink", comment_id=comment.id)
 
 
 def _moderators_of(consultation: Consultation) -> list[User]:
@@ -221,7 +221,7 @@ def _tell_moderators(comment: Comment, report: Report) -> None:
     """One message per moderator per new report. The reporter's free text stays in the
     queue: a visitor's words are not mailed out under Kuulo's name."""
     title = comment.consultation.title
-    queue = mail_url("moderation.queue")
+    queue = public_url("moderation.queue")
 
     def body():
         text = _(

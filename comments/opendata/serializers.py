@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import url_for
-
 from app.i18n import local_time
+from app.public_links import public_url
 from comments.models import Comment
 from comments.responses.official import OfficialResponse
 from comments.responses.summary import Summary
@@ -32,7 +31,7 @@ def consultation_dict(consultation: Consultation) -> dict:
         "opens_at": iso(consultation.opens_at),
         "closes_at": iso(consultation.closes_at),
         "summary_published_at": iso(consultation.summary_published_at),
-        "url": url_for("comments.consultation", slug=consultation.slug, _external=True),
+        "url": public_url("comments.consultation", slug=consultation.slug),
     }
 
 
@@ -77,7 +76,7 @@ def comment_dict(comment: Comment, paragraph: Paragraph | None, response: Offici
         "edited_at": iso(comment.edited_at),
         "text": comment.body_source,
         "html": comment.body_html,
-        "url": url_for("comments.permalink", comment_id=comment.id, _external=True),
+        "url": public_url("comments.permalink", comment_id=comment.id),
         "response": published_response_dict(response),
     }
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.i18n import LocalNumber
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import User
 from app.outbox import notify
 from app.timeutil import utcnow
@@ -109,7 +109,7 @@ def _notify_commenters(consultation: Consultation) -> None:
         )
         .order_by(User.id)
     ).all()
-    url = mail_url("summary.show", slug=consultation.slug)
+    url = public_url("summary.show", slug=consultation.slug)
     title = consultation.title
     for author in authors:
         notify(

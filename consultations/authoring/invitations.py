@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.i18n import format_moment
-from app.mail_links import mail_url
+from app.public_links import public_url
 from app.models import Membership, Organization, User
 from app.outbox import add_producer, notify
 from app.timeutil import utcnow
@@ -69,7 +69,7 @@ def uninvite(consultation: Consultation, invitation: Invitation, user: User) -> 
 
 
 def _link(consultation: Consultation) -> str:
-    return mail_url("comments.consultation", slug=consultation.slug)
+    return public_url("comments.consultation", slug=consultation.slug)
 
 
 def _members(organization_ids: set[int]) -> dict[int, list[User]]:

@@ -225,6 +225,19 @@ def test_json_export(hostile_world, client_as):
     assert all(c["response"] is None for c in data["comments"])
 
 
+def test_a_forged_host_does_not_reach_the_cached_json_export(world, client_as, app):
+    """The export is cached for every reader; its links are the public address's, so a
+    request naming another Host cannot put that host into what the next reader downloads."""
+    app.config["PUBLIC_URL"] = "https://kuulo.example.fi"
+    url = f"/consultations/{world.slug}/export.json"
+    forged = client_as(world, "anonymous").get(url, headers={"Host": "hyokkaaja.example.com"})
+    assert forged.status_code == 200
+    reader = client_as(world, "anonymous").get(url).get_data(as_text=True)
+    for body in (forged.get_data(as_text=True), reader):
+        assert "hyokkaaja" not in body
+        assert f'"url": "https://kuulo.example.fi/consultations/{world.slug}/"' in body
+
+
 def test_responses_appear_in_exports_only_once_published(world, client_as):
     client = client_as(world, "official")
     answer(client, world, world.comments[2], "accepted", "Vastine tavoitteisiin.")
