@@ -1,12 +1,12 @@
 """Account forms: each accepts only its own fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.services import PASSWORD_MAX
 
-LANGUAGE_CHOICES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice("fi", "Suomi"), SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 
 
 class ProfileForm(FlaskForm):
@@ -14,7 +14,8 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language of the service and messages"), choices=LANGUAGE_CHOICES)
     notification_mode = RadioField(
         _l("News of the consultations you follow"),
-        choices=[("daily", _l("A daily digest")), ("immediate", _l("Immediately, one message at a time"))],
+        choices=[SelectChoice("daily", _l("A daily digest")),
+                 SelectChoice("immediate", _l("Immediately, one message at a time"))],
     )
 
 

@@ -7,7 +7,9 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from app.timeutil import HELSINKI, as_utc
@@ -70,12 +72,12 @@ class ConsultationFieldsForm(FlaskForm):
     slug = StringField(_l("Address (slug)"), validators=[Length(max=80)],
                        description=_l("Lowercase letters a–z, digits and hyphens. Left empty, it is made from the title."))
     description = TextAreaField(_l("Short description (Markdown)"), validators=[Length(max=5000)])
-    language = SelectField(_l("Language of the draft"), choices=[("fi", _l("Finnish")), ("sv", _l("Swedish"))])
+    language = SelectField(_l("Language of the draft"), choices=[SelectChoice("fi", _l("Finnish")), SelectChoice("sv", _l("Swedish"))])
     opens_at = moment_field(_l("Opens"))
     closes_at = moment_field(_l("Closes"))
     commenters = RadioField(_l("Who may comment"), default="organizations", choices=[
-        ("organizations", _l("Organizations (on behalf of an organization)")),
-        ("registered", _l("Registered users and organizations")),
+        SelectChoice("organizations", _l("Organizations (on behalf of an organization)")),
+        SelectChoice("registered", _l("Registered users and organizations")),
     ])
     diary_number = StringField(_l("Diary number"), validators=[Optional(), Length(max=60)])
     contacts = FieldList(FormField(ContactForm), min_entries=2, max_entries=5)
