@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -84,6 +84,12 @@ class User(UserMixin, db.Model):
         one_of("role", ROLES),
         one_of("notification_mode", NOTIFICATION_MODES),
     )
+
+    @validates("email")
+    def _normalize_email(self, _key, value: str) -> str:
+        """Stored lowercased (Python's Unicode lower): SQLite's lower() folds ASCII only,
+        so Äijä@… stored as typed was never found again by by_email."""
+        return (value or "").strip().lower()
 
     # Flask-Login: the session holds "<id>:<session_version>", so bumping the version
     # invalidates every cookie issued before (logout, password change).

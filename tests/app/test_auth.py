@@ -557,3 +557,14 @@ def test_language_switch_without_csrf_token_is_400(app, client):
     with client.session_transaction() as sess:
         assert "lang" not in sess
     assert '<html lang="fi">' in client.get("/").get_data(as_text=True)
+
+
+def test_an_address_with_non_ascii_capitals_finds_its_account(app, client, make_user):
+    """SQLite's lower() folds ASCII only: an account registered as Äijä@… was never found
+    again, by login or by password reset, however the address was typed."""
+    from app.models import User
+
+    user = make_user(email="Äijälä@Esimerkki.fi")
+    for typed in ("Äijälä@Esimerkki.fi", "äijälä@esimerkki.fi", "ÄIJÄLÄ@ESIMERKKI.FI"):
+        assert User.by_email(typed) is not None and User.by_email(typed).id == user.id, typed
+    assert login(client, "äijälä@esimerkki.fi").status_code == 302

@@ -54,6 +54,23 @@ def test_sqlite_upgrade_downgrade_upgrade_with_demo_data(tmp_path):
     assert broken == []
 
 
+def test_emails_stored_with_capitals_are_lowercased_once_unless_another_account_holds_it(tmp_path):
+    app = migrated_app(f"sqlite:///{tmp_path / 'kuulo.sqlite'}")
+    flask_db(app, "upgrade", "c4f1a9d2e7b3")
+    columns = "email, display_name, password_hash, locale, role, active, session_version, notification_mode, created_at"
+    with app.app_context():
+        for n, email in enumerate(("Äijälä@Esimerkki.fi", "ÖRÖ@example.org", "örö@example.org", "tavallinen@example.org")):
+            db.session.execute(text(f"INSERT INTO user ({columns}) VALUES "
+                                    f"(:email, 'Nimi {n}', 'x', 'fi', 'member', 1, 1, 'daily', '2026-01-01')"),
+                               {"email": email})
+        db.session.commit()
+    flask_db(app, "upgrade")
+    with app.app_context():
+        emails = db.session.execute(text("SELECT email FROM user ORDER BY id")).scalars().all()
+    # The second Örö keeps its capitals: its lowered form is the third account's.
+    assert emails == ["äijälä@esimerkki.fi", "ÖRÖ@example.org", "örö@example.org", "tavallinen@example.org"]
+
+
 @pytest.fixture
 def postgres_schema_url():
     with own_postgres_schema("kuulo_migrations") as url:
