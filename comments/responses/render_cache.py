@@ -22,6 +22,7 @@ from app.render_cache import render_cache
 from comments.models import Comment
 from comments.moderation.models import ModerationEvent
 from comments.responses.summary import Summary
+from consultations.authoring.models import ConsultationChange
 from consultations.models import Consultation, Document, DocumentVersion
 
 
@@ -50,6 +51,8 @@ def content_stamp(consultation: Consultation) -> tuple:
                 join=(Document, Document.id == DocumentVersion.document_id),
                 where=Document.consultation_id == cid,
             ),
+            # Officials' changes, each logged (invitations, dates, notes), as on the discussion page.
+            scalar(func.max(ConsultationChange.id), where=ConsultationChange.consultation_id == cid),
         )
     ).one()
     own = (consultation.title, consultation.description, consultation.opens_at, consultation.closes_at,

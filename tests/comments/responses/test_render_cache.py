@@ -10,7 +10,7 @@ from app.markup import render_comment
 from app.timeutil import utcnow
 from comments.models import Comment
 from comments.moderation.services import hide_comment, restore_comment
-from tests.comments.responses.conftest import answer, publish
+from tests.comments.responses.conftest import answer, publish, token
 
 OUTPUTS = ("summary", "export.csv", "export.json")
 
@@ -93,3 +93,21 @@ def test_the_page_around_the_cached_part_follows_the_visitor(world, summarized, 
     anonymous_page = fetch(client_as(world, "anonymous"), world, "summary")
     member_page = fetch(client_as(world, "member"), world, "summary")
     assert 'action="/auth/logout"' in member_page and 'action="/auth/logout"' not in anonymous_page
+
+
+def test_an_invitation_reaches_the_cached_summary_page(world, summarized, client_as):
+    """The summary lists who was asked for a statement; inviting one more organization
+    (while the consultation is open) after the summary was cached shows on the next visit."""
+    from app.organizations import create_organization
+
+    from datetime import timedelta
+
+    create_organization("Myöhään kutsuttu ry", "myohaan")
+    world.consultation.closes_at = utcnow() + timedelta(days=3)  # an interim summary of an open one
+    db.session.commit()
+    anonymous = client_as(world, "anonymous")
+    assert "Myöhään kutsuttu ry" not in fetch(anonymous, world, "summary")
+    url = f"/consultations/{world.slug}/manage/invitations/"
+    response = summarized.post(url, data={"organization": "myohaan", "csrf_token": token(summarized, url)})
+    assert response.status_code == 303
+    assert "Myöhään kutsuttu ry" in fetch(anonymous, world, "summary")
