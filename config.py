@@ -103,6 +103,9 @@ class Config:
     # rebuilt at the latest after this many seconds (see comments/responses/render_cache.py).
     RENDER_CACHE_MAX_BYTES = int(os.environ.get("RENDER_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
     RENDER_CACHE_SECONDS = int(os.environ.get("RENDER_CACHE_SECONDS", "600"))
+    # The summary page's response table, this many comments a page: a page's weight does
+    # not grow with the consultation (the exports hold every row).
+    SUMMARY_PAGE_ROWS = int(os.environ.get("SUMMARY_PAGE_ROWS", "200"))
     # How long a shared cache may keep a reader's page of a closed consultation (issue 15 §5).
     PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 

@@ -71,6 +71,20 @@ class ResponseTable:
     def rows(self) -> list[Row]:
         return [row for group in self.groups for row in group.rows]
 
+    def page(self, number: int, per_page: int) -> tuple[list[Group], int] | None:
+        """The groups holding rows number*per_page... of the table (a group split across
+        pages heads each of its parts), and how many pages there are; None past the last."""
+        flat = [(group, row) for group in self.groups for row in group.rows]
+        pages = max(1, -(-len(flat) // per_page))
+        if not 1 <= number <= pages:
+            return None
+        groups: list[Group] = []
+        for group, row in flat[(number - 1) * per_page:number * per_page]:
+            if not groups or groups[-1].key != group.key:
+                groups.append(Group(group.key, group.paragraph, group.removed))
+            groups[-1].rows.append(row)
+        return groups, pages
+
     @property
     def total(self) -> int:
         return sum(len(g.rows) for g in self.groups)
