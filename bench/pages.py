@@ -47,7 +47,7 @@ TARGET_RATIO = 3.0
 RESULTS = Path(__file__).resolve().parent / "results" / "pages.json"
 WORDS = ("järjestö avustus alue kunta palvelu yhteistyö asukas neuvosto tila haku päätös raportti "
          "kehittäminen osallisuus vapaaehtoinen hyvinvointi toiminta tavoite arviointi kumppanuus").split()
-URLS = ("/consultations/bench/summary", "/consultations/bench/export.csv",
+URLS = ("/consultations/bench/summary", "/consultations/bench/summary?page=9", "/consultations/bench/export.csv",
         "/consultations/bench/export.xlsx", "/consultations/bench/export.json")
 
 
@@ -141,7 +141,7 @@ def main() -> None:
     for url in URLS:
         with app.app_context():
             times, queries, size, cold = timed(client, url, ROUNDS)
-        name = url.rsplit("/", 1)[-1]
+        name = url.rsplit("/", 1)[-1].replace("?", "-").replace("=", "-")  # summary?page=9: summary-page-9
         (tmp / name).write_bytes(client.get(url).get_data())
         with app.app_context():
             file_times, _, _, _ = timed(client, f"/_bench/file/{name}", ROUNDS)
