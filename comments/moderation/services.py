@@ -93,19 +93,28 @@ def report_comment(comment: Comment, user, ip: str, reason: str, details: str) -
     except IntegrityError:
         raise AlreadyReported(_l("You have already reported this comment.")) from None
     _log(comment, "report", report.reporter, reason, details)
-    _auto_hide_if_due(comment)
-    _tell_moderators(comment, report)
+    hidden_now = _auto_hide_if_due(comment)
+    # Moderators hear of a comment's first open report and of the one that hides it, not
+    # of every report after: a hundred reports of one comment are two messages, not a hundred.
+    if hidden_now or not _other_open_reports(comment, report):
+        _tell_moderators(comment, report)
     db.session.flush()
     return report
 
 
-def _auto_hide_if_due(comment: Comment) -> None:
+def _other_open_reports(comment: Comment, report: Report) -> bool:
+    return db.session.scalar(
+        select(exists().where(Report.comment_id == comment.id, Report.status == "open", Report.id != report.id))
+    )
+
+
+def _auto_hide_if_due(comment: Comment) -> bool:
     """One conditional UPDATE decides: only the request whose update changes the row
     (visible -> hidden) logs the auto-hide, even when reports arrive at the same moment.
     Counts accounts only (anonymous reports have no reporter_id), and never once the
-    consultation has closed."""
+    consultation has closed. True when this request hid it."""
     if not comment.consultation.is_open:
-        return
+        return False
     threshold = current_app.config["REPORT_AUTO_HIDE_THRESHOLD"]
     reporting_accounts = (
         select(func.count(func.distinct(Report.reporter_id)))
@@ -119,10 +128,12 @@ def _auto_hide_if_due(comment: Comment) -> None:
         .values(visibility="hidden", hidden_at=now, hide_reason=None, pending_review=True)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1:
-        db.session.refresh(comment)
-        _log(comment, "auto_hide", None)
-        _tell_author_hidden(comment)
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(comment)
+    _log(comment, "auto_hide", None)
+    _tell_author_hidden(comment)
+    return True
 
 
 def hide_comment(comment: Comment, official: User, reason: str, note: str = "") -> None:
@@ -218,8 +229,8 @@ def _moderators_of(consultation: Consultation) -> list[User]:
 
 
 def _tell_moderators(comment: Comment, report: Report) -> None:
-    """One message per moderator per new report. The reporter's free text stays in the
-    queue: a visitor's words are not mailed out under Kuulo's name."""
+    """One message per moderator. The reporter's free text stays in the queue: a
+    visitor's words are not mailed out under Kuulo's name."""
     title = comment.consultation.title
     queue = public_url("moderation.queue")
 
