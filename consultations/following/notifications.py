@@ -8,10 +8,9 @@ a unique (mode, window_start): two runs at once cannot both tell the same window
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.i18n import format_moment
 from app.models import User
 from app.outbox import OutboxMessage
+from app.public_links import public_url
 from app.timeutil import utcnow
 from consultations.following.events import ConsultationNews, Event, events_between
 from consultations.following.models import Follow, NotificationRun
@@ -69,8 +69,7 @@ def build_notifications(mode: str, now: datetime | None = None) -> int:
     by_user: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     for consultation_id, user_id, email, locale in followers:
         by_user[(user_id, email, locale or "fi")].append(consultation_id)
-    with _link_context():
-        rows = _messages(mode, news, by_user, now)
+    rows = _messages(mode, news, by_user, now)
     if rows:
         db.session.execute(insert(OutboxMessage), rows)
     run.messages = len(rows)
@@ -81,13 +80,6 @@ def build_notifications(mode: str, now: datetime | None = None) -> int:
 def build_due_notifications() -> int:
     """Both modes, each when due: what `flask outbox send` runs before sending."""
     return sum(build_notifications(mode) for mode in ("immediate", "daily"))
-
-
-def _link_context():
-    """Mailed links need the site's address; the CLI has no request to take it from."""
-    if has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
 
 
 def _messages(mode, news: dict[int, ConsultationNews], by_user, now) -> list[dict]:
@@ -102,7 +94,7 @@ def _messages(mode, news: dict[int, ConsultationNews], by_user, now) -> list[dic
                     else _("Kuulo: news of a consultation you follow"),
                     _("Stop all these messages with one click: %(url)s", url="{unsubscribe}"),
                     _("Choose between immediate messages and a daily digest: %(url)s",
-                      url=url_for("account.index", _external=True)),
+                      url=public_url("account.index")),
                 )
             subject, stop, choose = texts[locale]
             parts = []
@@ -111,7 +103,7 @@ def _messages(mode, news: dict[int, ConsultationNews], by_user, now) -> list[dic
                 if key not in blocks:
                     blocks[key] = _block(news[cid])
                 parts.append(blocks[key])
-            link = url_for("following.unsubscribe", token=unsubscribe_token(user_id), _external=True)
+            link = public_url("following.unsubscribe", token=unsubscribe_token(user_id))
             body = "\n\n".join(parts) + "\n\n-- \n" + stop.replace("{unsubscribe}", link) + "\n" + choose
         rows.append({"to_email": email, "subject": subject, "body": body, "kind": f"follow_{mode}",
                      "created_at": now})
@@ -121,7 +113,7 @@ def _messages(mode, news: dict[int, ConsultationNews], by_user, now) -> list[dic
 def _block(item: ConsultationNews) -> str:
     lines = [item.title]
     lines += ["  - " + _event_line(event, item) for event in item.events]
-    lines.append("  " + url_for("comments.consultation", slug=item.slug, _external=True))
+    lines.append("  " + public_url("comments.consultation", slug=item.slug))
     return "\n".join(lines)
 
 
